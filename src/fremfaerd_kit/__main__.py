@@ -1,0 +1,3 @@
+from fremfaerd_kit.cli import main
+
+main()

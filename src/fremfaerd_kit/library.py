@@ -1,0 +1,333 @@
+"""Load and check the content library: every file, every rule, every problem before stopping."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .errors import ContentError, InputError, Problem
+from .model import Deck, Handout, Item, Publication, SourcesFile, Tool
+from .resources import content_dir
+from .textcheck import damage
+from .yamlsource import KeyPath, SourceFile, load_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Library:
+    """Every tool, deck, handout and publication, by id, with the file each came from."""
+
+    tools: dict[str, Tool] = field(default_factory=dict)
+    decks: dict[str, Deck] = field(default_factory=dict)
+    handouts: dict[str, Handout] = field(default_factory=dict)
+    publications: dict[str, Publication] = field(default_factory=dict)
+    files: dict[str, SourceFile] = field(default_factory=dict)
+
+    def get(self, item_id: str) -> Item:
+        """The tool, deck or handout with `item_id`; `InputError` with a suggestion if none."""
+        for table in (self.tools, self.decks, self.handouts):
+            if item_id in table:
+                return table[item_id]
+        raise InputError(_unknown("item", item_id, self.ids()))
+
+    def tool(self, tool_id: str) -> Tool:
+        """The tool with `tool_id`."""
+        if tool_id not in self.tools:
+            raise InputError(_unknown("tool", tool_id, self.tools))
+        return self.tools[tool_id]
+
+    def deck(self, deck_id: str) -> Deck:
+        """The deck with `deck_id`."""
+        if deck_id not in self.decks:
+            raise InputError(_unknown("deck", deck_id, self.decks))
+        return self.decks[deck_id]
+
+    def handout(self, handout_id: str) -> Handout:
+        """The handout with `handout_id`."""
+        if handout_id not in self.handouts:
+            raise InputError(_unknown("handout", handout_id, self.handouts))
+        return self.handouts[handout_id]
+
+    def ids(self) -> list[str]:
+        """All item ids."""
+        return [*self.tools, *self.decks, *self.handouts]
+
+    def questions(self, tool: Tool, group_id: str) -> list[str]:
+        """A group work's questions, its own or those of the deck category it names."""
+        group = tool.group(group_id)
+        if group.questions_from is None:
+            return list(group.questions)
+        deck = self.decks[group.questions_from.deck]
+        return [c.question for c in deck.cards_in(group.questions_from.category)]
+
+
+def load_library(extra: Iterable[Path] = (), *, builtin: bool = True) -> Library:
+    """Load the built-in library and any extra content folders or files; raise `ContentError`."""
+    roots = [content_dir()] if builtin else []
+    roots.extend(Path(p) for p in extra)
+    return check_files(_yaml_files(roots))
+
+
+def check_files(paths: Iterable[Path]) -> Library:
+    """Load, validate and cross-check `paths`; every problem is collected before raising."""
+    problems: list[Problem] = []
+    library = Library()
+    items: list[tuple[SourceFile, BaseModel]] = []
+    for path in paths:
+        try:
+            source = load_yaml(path)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        item = _validate(source, problems)
+        if item is not None:
+            items.append((source, item))
+    seen: dict[str, SourceFile] = {}
+    for source, item in items:
+        if isinstance(item, SourcesFile):
+            for i, pub in enumerate(item.sources):
+                if pub.id in library.publications:
+                    problems.append(source.problem(("sources", i, "id"),
+                                                   f"duplicate publication id `{pub.id}`"))
+                library.publications[pub.id] = pub
+            continue
+        assert isinstance(item, Tool | Deck | Handout)
+        if item.id in seen:
+            problems.append(source.problem(
+                ("id",), f"duplicate id `{item.id}`: also in {seen[item.id].path}"))
+            continue
+        seen[item.id] = source
+        library.files[item.id] = source
+        table: dict[str, Any] = {Tool: library.tools, Deck: library.decks,
+                                 Handout: library.handouts}[type(item)]
+        table[item.id] = item
+    for source, item in items:
+        if isinstance(item, Tool | Deck | Handout) and library.files.get(item.id) is source:
+            problems.extend(_cross_check(item, source, library))
+    if problems:
+        raise ContentError(problems)
+    return library
+
+
+def _yaml_files(roots: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for root in roots:
+        if root.is_dir():
+            files.extend(sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES))
+        else:
+            files.append(root)
+    return files
+
+
+# --- one file --------------------------------------------------------------------------
+
+
+def _validate(source: SourceFile, problems: list[Problem]) -> BaseModel | None:
+    data = source.data
+    if not isinstance(data, dict):
+        problems.append(source.problem((), "expected a mapping with a `kind` at the top"))
+        return None
+    kind = data.get("kind")
+    if kind not in model.KINDS:
+        if kind is None:
+            message = f"missing required field `kind` (one of: {', '.join(model.KINDS)})"
+        else:
+            message = _unknown("kind", str(kind), model.KINDS)
+        problems.append(source.problem(("kind",), message))
+        return None
+    cls = model.KINDS[kind]
+    found = len(problems)
+    for key_path, text in _strings(data, ()):
+        if key_path and key_path[-1] in ("link", "id"):
+            continue
+        harm = damage(text)
+        if harm:
+            problems.append(source.problem(key_path, harm))
+    try:
+        item = cls.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_translate(source, cls, exc))
+        return None
+    return item if len(problems) == found else None
+
+
+def _strings(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, (*path, i))
+
+
+def _translate(source: SourceFile, cls: type[BaseModel], exc: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into one line each, in the words of a YAML author."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc: KeyPath = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        problems.append(source.problem(loc, _message(cls, loc, err)))
+    return problems
+
+
+_ID_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _message(cls: type[BaseModel], loc: KeyPath, err: Any) -> str:
+    kind, value = err["type"], err.get("input")
+    key = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        parent = _model_at(cls, loc[:-1])
+        allowed = list(parent.model_fields) if parent else []
+        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        suggestion = f"; did you mean `{hint[0]}`?" if hint else \
+            f"; allowed keys: {', '.join(allowed)}"
+        return f"unknown key `{key}`{suggestion}"
+    if kind == "missing":
+        return f"missing required field `{key}`"
+    if kind == "string_pattern_mismatch":
+        if err["ctx"]["pattern"] == _ID_PATTERN:
+            return (f"`{value}` is not a valid id: use lower-case ascii letters, digits and "
+                    "single hyphens (e.g. `min-kortbunke`)")
+        return f"`{value}` is not a colour like `#1D3B5A`"
+    if kind in ("greater_than", "less_than_equal", "int_type", "int_from_float") \
+            and "minutes" in str(key):
+        return f"minutes must be a positive whole number (at most 1440), got `{value!r}`"
+    if kind in ("string_type", "string_too_short"):
+        return f"expected text, got {_describe(value)}"
+    if kind in ("list_type",):
+        return f"expected a list, got {_describe(value)}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of keys, got {_describe(value)}"
+    if kind == "bool_type":
+        return f"expected true or false, got {_describe(value)}"
+    if kind == "too_short":
+        return f"must have at least {err['ctx']['min_length']} item(s)"
+    if kind == "literal_error":
+        return f"expected {err['ctx']['expected']}, got {_describe(value)}"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    return str(err["msg"])
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"`{value!r}`"
+
+
+def _model_at(cls: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `loc`, if any."""
+    current: Any = cls
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            current = info.annotation if info else None
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = options[0]
+        else:
+            return annotation
+
+
+# --- across files ----------------------------------------------------------------------
+
+
+def _cross_check(item: Tool | Deck | Handout, source: SourceFile,
+                 library: Library) -> list[Problem]:
+    problems: list[Problem] = []
+    if item.source.publication not in library.publications:
+        problems.append(source.problem(("source", "publication"), _unknown(
+            "publication", item.source.publication, library.publications)))
+    if isinstance(item, Deck):
+        problems.extend(_check_deck(item, source))
+    elif isinstance(item, Tool):
+        problems.extend(_check_tool(item, source, library))
+    return problems
+
+
+def _duplicates(ids: list[str], where: str, source: SourceFile) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            yield source.problem((where, i, "id"), f"duplicate id `{item_id}` in `{where}`")
+        seen.add(item_id)
+
+
+def _check_deck(deck: Deck, source: SourceFile) -> Iterator[Problem]:
+    yield from _duplicates([c.id for c in deck.categories], "categories", source)
+    yield from _duplicates([c.id for c in deck.cards], "cards", source)
+    categories = [c.id for c in deck.categories]
+    for i, card in enumerate(deck.cards):
+        if card.category not in categories:
+            yield source.problem(("cards", i, "category"),
+                                 _unknown("category", card.category, categories))
+
+
+def _check_tool(tool: Tool, source: SourceFile, library: Library) -> Iterator[Problem]:
+    groups = [g.id for g in tool.group_work]
+    yield from _duplicates(groups, "group_work", source)
+    yield from _duplicates([b.id for b in tool.agenda.blocks], "agenda.blocks", source)
+    for i, block in enumerate(tool.agenda.blocks):
+        at = ("agenda", "blocks", i)
+        if block.group_work is not None and block.group_work not in groups:
+            yield source.problem((*at, "group_work"),
+                                 _unknown("group work", block.group_work, groups))
+        low, high = block.min_minutes or block.minutes, block.max_minutes or block.minutes
+        if not low <= block.minutes <= high:
+            yield source.problem((*at, "minutes"), f"{block.minutes} is outside the block's "
+                                 f"min_minutes..max_minutes ({low}..{high})")
+    if tool.agenda.blocks[0].facilitator_only:
+        yield source.problem(("agenda", "blocks", 0, "facilitator_only"),
+                             "the first block cannot be facilitator-only: the participants' "
+                             "agenda folds such a block into the item before it")
+    if tool.duration and tool.duration.min_minutes > tool.duration.max_minutes:
+        yield source.problem(("duration", "min_minutes"), "min_minutes is above max_minutes")
+    for i, group in enumerate(tool.group_work):
+        ref = group.questions_from
+        if ref is None:
+            continue
+        at = ("group_work", i, "questions_from")
+        if ref.deck not in library.decks:
+            yield source.problem((*at, "deck"), _unknown("deck", ref.deck, library.decks))
+        elif ref.category not in [c.id for c in library.decks[ref.deck].categories]:
+            yield source.problem((*at, "category"), _unknown(
+                "category", ref.category, [c.id for c in library.decks[ref.deck].categories]))
+
+
+def _unknown(what: str, value: str, known: Iterable[str]) -> str:
+    known = list(known)
+    hint = difflib.get_close_matches(value, known, n=1)
+    if hint:
+        return f"unknown {what} `{value}`; did you mean `{hint[0]}`?"
+    listing = ", ".join(sorted(known)) if known else "none"
+    return f"unknown {what} `{value}` (known: {listing})"

@@ -1,0 +1,49 @@
+"""The one Jinja environment factory: sandboxed, strict about undefined names."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import InputError
+from .resources import templates_dir
+
+
+def wrap(text: str, width: int = 78, indent: str = "", first: str | None = None) -> str:
+    """Wrap `text` to `width`, indenting continuation lines (a Jinja filter)."""
+    return textwrap.fill(" ".join(text.split()), width=width,
+                         initial_indent=indent if first is None else first,
+                         subsequent_indent=indent)
+
+
+@cache
+def environment(overrides: tuple[Path, ...] = ()) -> SandboxedEnvironment:
+    """A sandboxed environment that looks in `overrides` first, then the built-in templates."""
+    search = [str(p) for p in overrides] + [str(templates_dir())]
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(search),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["wrap"] = wrap
+    return env
+
+
+def render(name: str, overrides: Iterable[Path] = (), **context: Any) -> str:
+    """Render the template `name` with `context`; template faults become `InputError`."""
+    try:
+        return environment(tuple(overrides)).get_template(name).render(**context)
+    except TemplateError as exc:
+        where = getattr(exc, "filename", None) or name
+        line = getattr(exc, "lineno", None)
+        at = f"{where}:{line}" if line else str(where)
+        raise InputError(f"{at}: template error: {exc.message or exc}") from None

@@ -1,0 +1,43 @@
+"""Find text that still carries PDF-extraction damage (split words, lost ligatures)."""
+
+from __future__ import annotations
+
+import re
+
+# A word split at a line end keeps its hyphen and gains a space: "under- støtter".
+# Real hyphens before a conjunction stay: "læse- og skrivefærdigheder", "-fagligheder".
+_SPLIT_WORD = re.compile(
+    r"\b(\w+)- (?!og\b|eller\b|samt\b|til\b|som\b|men\b)([a-zæøå]\w*)")
+_LIGATURE = re.compile(r"[a-zæøå][<]|[<][a-zæøå]|[a-zæøå]2[a-zæøå]|\b2[a-zæøå]{1,3}\b"
+                       r"|[a-zæøå]Y[a-zæøå]")
+
+DAMAGE_CHARS = {"\ufffd": "a replacement character (U+FFFD)",
+                "\u00ad": "a soft hyphen (U+00AD)",
+                "\uf0b7": "a private-use bullet (U+F0B7)"}
+
+
+def damage(text: str) -> str | None:
+    """Describe the first sign of extraction damage in `text`, or None when it reads clean."""
+    for char, what in DAMAGE_CHARS.items():
+        if char in text:
+            return f"contains {what}: remove it"
+    if "\t" in text:
+        return "contains a tab: use spaces"
+    match = _SPLIT_WORD.search(text)
+    if match:
+        return (f"`{match.group(0)}` looks like a word split at a line end: "
+                f"write `{match.group(1)}{match.group(2)}`")
+    match = _LIGATURE.search(text)
+    if match:
+        return f"`{_word_at(text, match.start())}` looks like a lost ligature (ti/tt)"
+    return None
+
+
+def _word_at(text: str, index: int) -> str:
+    start = index
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = index
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
