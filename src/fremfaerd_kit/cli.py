@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -55,8 +54,12 @@ def reports_errors(command: F) -> F:
 
 @app.callback()
 def main_options(
-    content: Annotated[list[Path] | None, typer.Option(
-        "--content", help="An extra folder (or file) of your own content; repeatable.")] = None,
+    content: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--content", help="An extra folder (or file) of your own content; repeatable."
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Printable workshop kits from Fremfærd's material: cards, agendas, worksheets."""
@@ -93,15 +96,19 @@ def show_command(
 @app.command("check")
 @reports_errors
 def check_command(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Your own YAML files or folders; without any, the built-in library.")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Your own YAML files or folders; without any, the built-in library."),
+    ] = None,
 ) -> None:
     """Check content files; print every problem as file:line:column: key.path: message."""
     from .library import load_library
 
     library = load_library([*State.content, *(paths or [])])
-    typer.echo(f"ok: {len(library.tools)} tools, {len(library.decks)} decks, "
-               f"{len(library.handouts)} handouts")
+    typer.echo(
+        f"ok: {len(library.tools)} tools, {len(library.decks)} decks, "
+        f"{len(library.handouts)} handouts"
+    )
 
 
 def main() -> None:
@@ -110,4 +117,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -96,20 +96,25 @@ def check_files(paths: Iterable[Path]) -> Library:
         if isinstance(item, SourcesFile):
             for i, pub in enumerate(item.sources):
                 if pub.id in library.publications:
-                    problems.append(source.problem(("sources", i, "id"),
-                                                   f"duplicate publication id `{pub.id}`"))
+                    problems.append(
+                        source.problem(("sources", i, "id"), f"duplicate publication id `{pub.id}`")
+                    )
                 library.publications[pub.id] = pub
             continue
         assert isinstance(item, Tool | Deck | Handout)
         if item.id in seen:
-            problems.append(source.problem(
-                ("id",), f"duplicate id `{item.id}`: also in {seen[item.id].path}"))
+            problems.append(
+                source.problem(("id",), f"duplicate id `{item.id}`: also in {seen[item.id].path}")
+            )
             continue
         seen[item.id] = source
         library.files[item.id] = source
-        table: dict[str, Any] = {Tool: library.tools, Deck: library.decks,
-                                 Handout: library.handouts}[type(item)]
-        table[item.id] = item
+        if isinstance(item, Tool):
+            library.tools[item.id] = item
+        elif isinstance(item, Deck):
+            library.decks[item.id] = item
+        else:
+            library.handouts[item.id] = item
     for source, item in items:
         if isinstance(item, Tool | Deck | Handout) and library.files.get(item.id) is source:
             problems.extend(_cross_check(item, source, library))
@@ -190,18 +195,25 @@ def _message(cls: type[BaseModel], loc: KeyPath, err: Any) -> str:
         parent = _model_at(cls, loc[:-1])
         allowed = list(parent.model_fields) if parent else []
         hint = difflib.get_close_matches(str(key), allowed, n=1)
-        suggestion = f"; did you mean `{hint[0]}`?" if hint else \
-            f"; allowed keys: {', '.join(allowed)}"
+        suggestion = (
+            f"; did you mean `{hint[0]}`?" if hint else f"; allowed keys: {', '.join(allowed)}"
+        )
         return f"unknown key `{key}`{suggestion}"
     if kind == "missing":
         return f"missing required field `{key}`"
     if kind == "string_pattern_mismatch":
         if err["ctx"]["pattern"] == _ID_PATTERN:
-            return (f"`{value}` is not a valid id: use lower-case ascii letters, digits and "
-                    "single hyphens (e.g. `min-kortbunke`)")
+            return (
+                f"`{value}` is not a valid id: use lower-case ascii letters, digits and "
+                "single hyphens (e.g. `min-kortbunke`)"
+            )
         return f"`{value}` is not a colour like `#1D3B5A`"
-    if kind in ("greater_than", "less_than_equal", "int_type", "int_from_float") \
-            and "minutes" in str(key):
+    if kind in (
+        "greater_than",
+        "less_than_equal",
+        "int_type",
+        "int_from_float",
+    ) and "minutes" in str(key):
         return f"minutes must be a positive whole number (at most 1440), got `{value!r}`"
     if kind in ("string_type", "string_too_short"):
         return f"expected text, got {_describe(value)}"
@@ -262,12 +274,17 @@ def _unwrap(annotation: Any) -> Any:
 # --- across files ----------------------------------------------------------------------
 
 
-def _cross_check(item: Tool | Deck | Handout, source: SourceFile,
-                 library: Library) -> list[Problem]:
+def _cross_check(
+    item: Tool | Deck | Handout, source: SourceFile, library: Library
+) -> list[Problem]:
     problems: list[Problem] = []
     if item.source.publication not in library.publications:
-        problems.append(source.problem(("source", "publication"), _unknown(
-            "publication", item.source.publication, library.publications)))
+        problems.append(
+            source.problem(
+                ("source", "publication"),
+                _unknown("publication", item.source.publication, library.publications),
+            )
+        )
     if isinstance(item, Deck):
         problems.extend(_check_deck(item, source))
     elif isinstance(item, Tool):
@@ -289,8 +306,9 @@ def _check_deck(deck: Deck, source: SourceFile) -> Iterator[Problem]:
     categories = [c.id for c in deck.categories]
     for i, card in enumerate(deck.cards):
         if card.category not in categories:
-            yield source.problem(("cards", i, "category"),
-                                 _unknown("category", card.category, categories))
+            yield source.problem(
+                ("cards", i, "category"), _unknown("category", card.category, categories)
+            )
 
 
 def _check_tool(tool: Tool, source: SourceFile, library: Library) -> Iterator[Problem]:
@@ -298,30 +316,39 @@ def _check_tool(tool: Tool, source: SourceFile, library: Library) -> Iterator[Pr
     yield from _duplicates(groups, "group_work", source)
     yield from _duplicates([b.id for b in tool.agenda.blocks], "agenda.blocks", source)
     for i, block in enumerate(tool.agenda.blocks):
-        at = ("agenda", "blocks", i)
+        at: KeyPath = ("agenda", "blocks", i)
         if block.group_work is not None and block.group_work not in groups:
-            yield source.problem((*at, "group_work"),
-                                 _unknown("group work", block.group_work, groups))
+            yield source.problem(
+                (*at, "group_work"), _unknown("group work", block.group_work, groups)
+            )
         low, high = block.min_minutes or block.minutes, block.max_minutes or block.minutes
         if not low <= block.minutes <= high:
-            yield source.problem((*at, "minutes"), f"{block.minutes} is outside the block's "
-                                 f"min_minutes..max_minutes ({low}..{high})")
+            yield source.problem(
+                (*at, "minutes"),
+                f"{block.minutes} is outside the block's min_minutes..max_minutes ({low}..{high})",
+            )
     if tool.agenda.blocks[0].facilitator_only:
-        yield source.problem(("agenda", "blocks", 0, "facilitator_only"),
-                             "the first block cannot be facilitator-only: the participants' "
-                             "agenda folds such a block into the item before it")
+        yield source.problem(
+            ("agenda", "blocks", 0, "facilitator_only"),
+            "the first block cannot be facilitator-only: the participants' "
+            "agenda folds such a block into the item before it",
+        )
     if tool.duration and tool.duration.min_minutes > tool.duration.max_minutes:
         yield source.problem(("duration", "min_minutes"), "min_minutes is above max_minutes")
     for i, group in enumerate(tool.group_work):
         ref = group.questions_from
         if ref is None:
             continue
-        at = ("group_work", i, "questions_from")
+        ref_at: KeyPath = ("group_work", i, "questions_from")
         if ref.deck not in library.decks:
-            yield source.problem((*at, "deck"), _unknown("deck", ref.deck, library.decks))
+            yield source.problem((*ref_at, "deck"), _unknown("deck", ref.deck, library.decks))
         elif ref.category not in [c.id for c in library.decks[ref.deck].categories]:
-            yield source.problem((*at, "category"), _unknown(
-                "category", ref.category, [c.id for c in library.decks[ref.deck].categories]))
+            yield source.problem(
+                (*ref_at, "category"),
+                _unknown(
+                    "category", ref.category, [c.id for c in library.decks[ref.deck].categories]
+                ),
+            )
 
 
 def _unknown(what: str, value: str, known: Iterable[str]) -> str:

@@ -145,7 +145,8 @@ class AgendaBlock(Model):
     max_minutes: Minutes | None = Field(None, description="never longer than this when scaled")
     fixed: bool = Field(False, description="keeps its minutes whatever the session length")
     facilitator_only: bool = Field(
-        False, description="left out of the participants' agenda (folded into the item before)")
+        False, description="left out of the participants' agenda (folded into the item before)"
+    )
     notes: list[Text] = []
     questions: list[Text] = []
     group_work: Id | None = Field(None, description="id of the tool's group work done here")
@@ -156,7 +157,8 @@ class Agenda(Model):
 
     suggested: bool = Field(False, description="true when the minutes are the kit's suggestion")
     break_after_minutes: Minutes | None = Field(
-        None, description="sessions longer than this get a break")
+        None, description="sessions longer than this get a break"
+    )
     break_minutes: Minutes = 15
     blocks: list[AgendaBlock] = Field(min_length=1)
 
@@ -251,7 +253,8 @@ class Table(Model):
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
                 raise ValueError(
-                    f"row {i} has {len(row)} cells; the table has {len(self.columns)} columns")
+                    f"row {i} has {len(row)} cells; the table has {len(self.columns)} columns"
+                )
         return self
 
 
@@ -279,5 +282,8 @@ class Handout(Model):
 
 Item = Tool | Deck | Handout
 KINDS: dict[str, type[Model]] = {
-    "tool": Tool, "deck": Deck, "handout": Handout, "sources": SourcesFile,
+    "tool": Tool,
+    "deck": Deck,
+    "handout": Handout,
+    "sources": SourcesFile,
 }

@@ -17,9 +17,12 @@ from .resources import templates_dir
 
 def wrap(text: str, width: int = 78, indent: str = "", first: str | None = None) -> str:
     """Wrap `text` to `width`, indenting continuation lines (a Jinja filter)."""
-    return textwrap.fill(" ".join(text.split()), width=width,
-                         initial_indent=indent if first is None else first,
-                         subsequent_indent=indent)
+    return textwrap.fill(
+        " ".join(text.split()),
+        width=width,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+    )
 
 
 @cache

@@ -6,14 +6,17 @@ import re
 
 # A word split at a line end keeps its hyphen and gains a space: "under- støtter".
 # Real hyphens before a conjunction stay: "læse- og skrivefærdigheder", "-fagligheder".
-_SPLIT_WORD = re.compile(
-    r"\b(\w+)- (?!og\b|eller\b|samt\b|til\b|som\b|men\b)([a-zæøå]\w*)")
-_LIGATURE = re.compile(r"[a-zæøå][<]|[<][a-zæøå]|[a-zæøå]2[a-zæøå]|\b2[a-zæøå]{1,3}\b"
-                       r"|[a-zæøå]Y[a-zæøå]")
+_SPLIT_WORD = re.compile(r"\b(\w+)- (?!og\b|eller\b|samt\b|til\b|som\b|men\b)([a-zæøå]\w*)")
+_LIGATURE = re.compile(
+    r"[a-zæøå][<]|[<][a-zæøå]|[a-zæøå]2[a-zæøå]|\b2[a-zæøå]{1,3}\b"
+    r"|[a-zæøå]Y[a-zæøå]"
+)
 
-DAMAGE_CHARS = {"\ufffd": "a replacement character (U+FFFD)",
-                "\u00ad": "a soft hyphen (U+00AD)",
-                "\uf0b7": "a private-use bullet (U+F0B7)"}
+DAMAGE_CHARS = {
+    "\ufffd": "a replacement character (U+FFFD)",
+    "\u00ad": "a soft hyphen (U+00AD)",
+    "\uf0b7": "a private-use bullet (U+F0B7)",
+}
 
 
 def damage(text: str) -> str | None:
@@ -25,8 +28,10 @@ def damage(text: str) -> str | None:
         return "contains a tab: use spaces"
     match = _SPLIT_WORD.search(text)
     if match:
-        return (f"`{match.group(0)}` looks like a word split at a line end: "
-                f"write `{match.group(1)}{match.group(2)}`")
+        return (
+            f"`{match.group(0)}` looks like a word split at a line end: "
+            f"write `{match.group(1)}{match.group(2)}`"
+        )
     match = _LIGATURE.search(text)
     if match:
         return f"`{_word_at(text, match.start())}` looks like a lost ligature (ti/tt)"

@@ -54,8 +54,11 @@ def load_yaml(path: Path) -> SourceFile:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise _fail(where, f"file is {size / 1e6:.1f} MB; content files are at most "
-                               f"{MAX_BYTES // (1024 * 1024)} MB of text")
+            raise _fail(
+                where,
+                f"file is {size / 1e6:.1f} MB; content files are at most "
+                f"{MAX_BYTES // (1024 * 1024)} MB of text",
+            )
         raw = path.read_bytes()
     except IsADirectoryError:
         raise _fail(where, "is a folder, not a YAML file") from None
@@ -66,16 +69,19 @@ def load_yaml(path: Path) -> SourceFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _fail(Location(path, line),
-                    "is not UTF-8 (perhaps Latin-1 or Windows-1252); save it as UTF-8") from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise _fail(
+            Location(path, bad_line),
+            "is not UTF-8 (perhaps Latin-1 or Windows-1252); save it as UTF-8",
+        ) from None
     if not text.strip():
         raise _fail(where, "is empty; expected a YAML mapping with a `kind`")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        line: int | None = mark.line + 1 if mark else None
+        column: int | None = mark.column + 1 if mark else None
         reason = exc.problem or exc.context or "invalid YAML"
         raise _fail(Location(path, line, column), f"YAML syntax error: {reason}") from None
     except yaml.YAMLError as exc:
@@ -87,8 +93,9 @@ def load_yaml(path: Path) -> SourceFile:
     try:
         source.data = _convert(node, (), source, problems, [MAX_NODES])
     except _TooLarge:
-        raise _fail(where, f"expands to more than {MAX_NODES} values "
-                           "(YAML aliases nested too deep?)") from None
+        raise _fail(
+            where, f"expands to more than {MAX_NODES} values (YAML aliases nested too deep?)"
+        ) from None
     if problems:
         raise ContentError(problems)
     return source
@@ -106,8 +113,9 @@ class _TooLarge(Exception):
     pass
 
 
-def _convert(node: yaml.Node, path: KeyPath, source: SourceFile,
-             problems: list[Problem], budget: list[int]) -> Any:
+def _convert(
+    node: yaml.Node, path: KeyPath, source: SourceFile, problems: list[Problem], budget: list[int]
+) -> Any:
     """Turn a composed node into plain Python data, recording marks and duplicate keys."""
     budget[0] -= 1
     if budget[0] < 0 or len(path) > 100:
@@ -121,17 +129,26 @@ def _convert(node: yaml.Node, path: KeyPath, source: SourceFile,
                 key = str(key)
             child = (*path, key)
             if key in result:
-                problems.append(Problem(
-                    Location(source.path, key_node.start_mark.line + 1,
-                             key_node.start_mark.column + 1, format_path(child)),
-                    f"duplicate key `{key}`"))
+                problems.append(
+                    Problem(
+                        Location(
+                            source.path,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            format_path(child),
+                        ),
+                        f"duplicate key `{key}`",
+                    )
+                )
                 continue
             source.marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _convert(value_node, child, source, problems, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*path, i), source, problems, budget)
-                for i, item in enumerate(node.value)]
+        return [
+            _convert(item, (*path, i), source, problems, budget)
+            for i, item in enumerate(node.value)
+        ]
     return _scalar(node)
 
 

@@ -1,0 +1,33 @@
+# The README's Quick start: `make kit` (set up, build the default kit) and
+# `make test` (set up, install system packages, run every check and test).
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+# Debian packages the tests use: PDF to text/PNG, and a real CUPS with the cups-pdf backend.
+SYSTEM_PACKAGES = poppler-utils cups-daemon cups-client printer-driver-cups-pdf
+
+.PHONY: setup system kit test lint bench clean
+
+$(BIN)/kit: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(BIN)/kit
+
+system:
+	scripts/install-system-packages $(SYSTEM_PACKAGES)
+
+kit: setup
+	$(BIN)/kit list
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+test: setup system lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) kit dist build .pytest_cache .ruff_cache .mypy_cache
