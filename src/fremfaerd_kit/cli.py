@@ -111,6 +111,136 @@ def check_command(
     )
 
 
+def _offset(text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(part) for part in text.split(","))
+    except ValueError:
+        raise typer.BadParameter("give two numbers in mm, like 1.5,-0.5") from None
+    return x, y
+
+
+def _ids(text: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+@app.command("cards")
+@reports_errors
+def cards_command(
+    decks: Annotated[
+        list[str] | None, typer.Argument(metavar="[DECK]...", help="Deck ids; default: dialogkort.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="PDF to write; default: DECK-SIZE.pdf here."),
+    ] = None,
+    paper_name: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
+    size: Annotated[
+        str, typer.Option("--size", help="Card size: a7, poker, a6, or WxH in mm (e.g. 70x100).")
+    ] = "poker",
+    bleed: Annotated[float, typer.Option("--bleed", help="Bleed in mm (e.g. 3).")] = 0.0,
+    duplex: Annotated[
+        str, typer.Option("--duplex", help="Duplex flip edge of your printer: long or short.")
+    ] = "long",
+    backs: Annotated[
+        str,
+        typer.Option(
+            "--backs", help="duplex (a back sheet after each front sheet), fold, or none."
+        ),
+    ] = "duplex",
+    no_backs: Annotated[bool, typer.Option("--no-backs", help="Fronts only.")] = False,
+    back_offset: Annotated[
+        str, typer.Option("--back-offset", help="Shift the backs X,Y mm (read off --calibrate).")
+    ] = "0,0",
+    layout: Annotated[
+        str,
+        typer.Option(
+            "--layout", help="sheet, or shop: one face per page with bleed for a print shop."
+        ),
+    ] = "sheet",
+    category: Annotated[
+        str | None, typer.Option("--category", help="Only these categories (ids, comma-separated).")
+    ] = None,
+    only: Annotated[
+        str | None, typer.Option("--only", help="Only these cards (ids, comma-separated).")
+    ] = None,
+    shuffle: Annotated[bool, typer.Option("--shuffle", help="Shuffle the cards.")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for --shuffle.")] = None,
+    calibrate: Annotated[
+        bool,
+        typer.Option("--calibrate", help="Write a two-sided test sheet for --back-offset instead."),
+    ] = False,
+    send: Annotated[bool, typer.Option("--print", help="Also send the PDF to CUPS.")] = False,
+    printer: Annotated[
+        str | None,
+        typer.Option("--printer", help="CUPS destination; default: the default printer."),
+    ] = None,
+    copies: Annotated[int, typer.Option("--copies", help="Copies to print.")] = 1,
+) -> None:
+    """Print-ready cut-out dialogue cards, with backs for duplex."""
+    from .cards import CardOptions, build_calibration, build_cards
+    from .printing import print_pdf, sides_for
+
+    if duplex not in ("long", "short"):
+        raise typer.BadParameter("long or short", param_hint="--duplex")
+    if backs not in ("duplex", "fold", "none"):
+        raise typer.BadParameter("duplex, fold or none", param_hint="--backs")
+    if layout not in ("sheet", "shop"):
+        raise typer.BadParameter("sheet or shop", param_hint="--layout")
+    options = CardOptions(
+        paper=paper_name,
+        size=size,
+        bleed=bleed,
+        duplex=duplex,  # type: ignore[arg-type]
+        backs="none" if no_backs else backs,  # type: ignore[arg-type]
+        back_offset=_offset(back_offset),
+        layout=layout,  # type: ignore[arg-type]
+        categories=_ids(category),
+        only=_ids(only),
+        shuffle=shuffle,
+        seed=seed,
+    )
+    if send and layout == "shop":
+        raise typer.BadParameter(
+            "the shop layout is for a print shop, not --print", param_hint="--print"
+        )
+    if calibrate:
+        path = build_calibration(options, output or Path("kalibrering.pdf"))
+        typer.echo(f"wrote {path}: 2 pages; print it two-sided, --duplex {duplex}")
+        sides = sides_for("duplex", duplex)
+    else:
+        deck_ids = decks or ["dialogkort"]
+        target = output or Path(f"{'-'.join(deck_ids)}-{size.lower()}.pdf")
+        result = build_cards(_library(), deck_ids, options, target)
+        path = target
+        backs_note = {
+            "duplex": f"backs for duplex on the {duplex} edge",
+            "fold": "fronts and backs side by side, fold",
+            "none": "no backs",
+        }
+        typer.echo(
+            f"wrote {path}: {len(result.cards)} cards, {result.per_sheet} per "
+            f"{'page' if layout == 'shop' else 'sheet'}, {result.pages} pages, "
+            f"{backs_note[options.backs]}"
+            + (f", shuffled with --seed {result.seed}" if shuffle else "")
+        )
+        sides = sides_for(options.backs, duplex)
+    if send:
+        from .presets import paper
+
+        job = print_pdf(
+            path,
+            printer=printer,
+            copies=copies,
+            sides=sides,
+            media=paper(paper_name).cups_media,
+            title=path.name,
+        )
+        typer.echo(
+            f"sent to {printer or 'the default printer'}: job {job.job_id}, "
+            f"{copies} cop{'y' if copies == 1 else 'ies'}, {sides}"
+        )
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="kit")

@@ -1,0 +1,530 @@
+"""Dialogue cards as a print-ready PDF: select, plan every card (fit, glyphs, contrast), draw.
+
+Nothing is drawn until every card of every deck has been planned, so a card whose text
+does not fit is reported (with all other problems) before a page exists.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from . import fonts
+from .colours import MIN_CONTRAST, contrast, text_on
+from .errors import ContentError, InputError, Location, Problem
+from .library import Library
+from .model import Card, Category, Deck
+from .output import check_target, write_atomic
+from .presets import MM, CardSize, card_size, labels, paper, print_spec
+from .sheet import Rect, Sheet, corner_marks, mirror_for_fold, plan_sheet
+from .textfit import Fitted, Run, ascent_descent, fit, wrap
+
+Backs = Literal["duplex", "fold", "none"]
+Layout = Literal["sheet", "shop"]
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    """How to print: paper, card size, bleed, backs and duplex side, selection."""
+
+    paper: str = "a4"
+    size: str = "poker"
+    bleed: float = 0.0
+    duplex: Literal["long", "short"] = "long"
+    backs: Backs = "duplex"
+    back_offset: tuple[float, float] = (0.0, 0.0)
+    layout: Layout = "sheet"
+    categories: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    shuffle: bool = False
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class PlacedCard:
+    """A card chosen for printing, with its number in its deck."""
+
+    deck: Deck
+    card: Card
+    number: int
+
+
+@dataclass(frozen=True)
+class FrontPlan:
+    placed: PlacedCard
+    category: Category
+    band_text: str
+    body: Fitted
+
+
+@dataclass(frozen=True)
+class BackPlan:
+    deck: Deck
+    category: Category
+    text_colour: str
+    title: Fitted
+
+
+@dataclass
+class CardsResult:
+    """What `build_cards` made."""
+
+    path: Path | None
+    pdf: bytes
+    cards: list[PlacedCard]
+    pages: int
+    per_sheet: int
+    seed: int | None = None
+    sheets: list[Sheet] = field(default_factory=list)
+
+
+# --- selection -------------------------------------------------------------------------
+
+
+def select_cards(
+    library: Library, deck_ids: Sequence[str], options: CardOptions
+) -> list[list[PlacedCard]]:
+    """The cards to print, deck by deck, filtered and (with a seed) shuffled the same way."""
+    decks = [library.deck(d) for d in deck_ids]
+    known_categories = {c.id for d in decks for c in d.categories}
+    for category in options.categories:
+        if category not in known_categories:
+            raise InputError("--category: " + _unknown("category", category, known_categories))
+    known_cards = {c.id for d in decks for c in d.cards}
+    for card_id in options.only:
+        if card_id not in known_cards:
+            raise InputError("--only: " + _unknown("card", card_id, known_cards))
+    rng = random.Random(options.seed)
+    groups: list[list[PlacedCard]] = []
+    for deck in decks:
+        chosen = [
+            PlacedCard(deck, card, i)
+            for i, card in enumerate(deck.cards, start=1)
+            if (not options.categories or card.category in options.categories)
+            and (not options.only or card.id in options.only)
+        ]
+        if options.shuffle:
+            rng.shuffle(chosen)
+        if chosen:
+            groups.append(chosen)
+    if not groups:
+        raise InputError("no cards left after --category/--only")
+    return groups
+
+
+def _unknown(what: str, value: str, known: set[str]) -> str:
+    hint = difflib.get_close_matches(value, sorted(known), n=1)
+    return f"unknown {what} `{value}`" + (f"; did you mean `{hint[0]}`?" if hint else "")
+
+
+# --- planning --------------------------------------------------------------------------
+
+
+class _Planner:
+    """Fits every card's text and checks glyphs and contrast; collects every problem."""
+
+    def __init__(self, library: Library, size: CardSize) -> None:
+        self.library = library
+        self.size = size
+        spec = print_spec()
+        self.geo = spec.card
+        self.floor = spec.min_pt
+        self.leading = float(self.geo["leading"])
+        self.problems: list[Problem] = []
+        self.box = _body_box(size)
+
+    def where(self, deck: Deck, path: tuple[str | int, ...]) -> Location:
+        source = self.library.files.get(deck.id)
+        return source.locate(path) if source else Location(deck.id, path=".".join(map(str, path)))
+
+    def front(self, placed: PlacedCard) -> FrontPlan | None:
+        deck, card = placed.deck, placed.card
+        index = deck.cards.index(card)
+        category = deck.category(card.category)
+        runs = [Run(card.question, fonts.BOLD)]
+        blocks: list[tuple[list[Run], float]] = [(runs, self.size.question_pt)]
+        if card.example:
+            blocks.append(
+                (
+                    [Run(f"{card.example_label}:", fonts.ITALIC), Run(card.example, fonts.REGULAR)],
+                    self.size.example_pt,
+                )
+            )
+        texts = [
+            (card.question, fonts.BOLD, "question"),
+            (card.example or "", fonts.REGULAR, "example"),
+            (f"{card.example_label}:", fonts.ITALIC, "example_label"),
+        ]
+        ok = True
+        for text, font, key in texts:
+            missing = fonts.missing_glyphs(text, font)
+            if missing:
+                ok = False
+                self.problems.append(
+                    Problem(
+                        self.where(deck, ("cards", index, key)),
+                        f"card `{card.id}`: the font cannot draw "
+                        f"{', '.join(repr(c) for c in missing)}",
+                    )
+                )
+        if not ok:
+            return None
+        body = fit(
+            blocks,
+            self.box.w,
+            self.box.h,
+            floor=self.floor,
+            leading=self.leading,
+            gap=float(self.geo["gap"]) * MM,
+        )
+        if body is None:
+            self.problems.append(
+                Problem(
+                    self.where(deck, ("cards", index)),
+                    f"card `{card.id}` does not fit a {self.size.width:g}×{self.size.height:g} mm "
+                    f"card even at {self.floor:g} pt: shorten its text or choose a larger --size",
+                )
+            )
+            return None
+        return FrontPlan(placed, category, self.band_text(deck, category), body)
+
+    def band_text(self, deck: Deck, category: Category) -> str:
+        colour = text_on(category.colour)
+        ratio = contrast(colour, category.colour)
+        if ratio < MIN_CONTRAST:
+            index = deck.categories.index(category)
+            self.problems.append(
+                Problem(
+                    self.where(deck, ("categories", index, "colour")),
+                    f"category `{category.id}`: text on {category.colour} has contrast "
+                    f"{ratio:.1f}:1, below {MIN_CONTRAST}:1; choose a darker or lighter colour",
+                )
+            )
+        return colour
+
+    def back(self, deck: Deck, category: Category) -> BackPlan | None:
+        inner = self.size.width * MM - 2 * float(self.geo["safe_inset"]) * MM
+        start = max(self.size.question_pt * 1.25, self.floor)
+        title = fit(
+            [
+                ([Run(deck.title, fonts.BOLD)], start),
+                ([Run(category.name, fonts.REGULAR)], max(self.floor, start * 0.7)),
+            ],
+            inner,
+            self.size.height * MM * 0.6,
+            floor=self.floor,
+            leading=self.leading,
+            gap=2 * MM,
+        )
+        if title is None:
+            self.problems.append(
+                Problem(
+                    self.where(deck, ("title",)),
+                    f"deck `{deck.id}`: its title does not fit the back "
+                    "of the card even at the smallest size",
+                )
+            )
+            return None
+        for text, key in ((deck.title, ("title",)), (category.name, ("categories",))):
+            missing = fonts.missing_glyphs(text, fonts.BOLD)
+            if missing:
+                self.problems.append(
+                    Problem(
+                        self.where(deck, key),
+                        f"the font cannot draw {', '.join(map(repr, missing))}",
+                    )
+                )
+        return BackPlan(deck, category, self.band_text(deck, category), title)
+
+
+def _body_box(size: CardSize) -> Rect:
+    """The box for question and example, relative to the card's bottom-left corner."""
+    geo = print_spec().card
+    safe = float(geo["safe_inset"]) * MM
+    band = float(geo["band"]) * MM
+    ascent, descent = ascent_descent(fonts.REGULAR, float(geo["footer_pt"]))
+    footer_top = safe + (ascent - descent)
+    top = size.height * MM - band - float(geo["gap"]) * MM
+    bottom = footer_top + 2 * MM
+    return Rect(safe, bottom, size.width * MM - 2 * safe, top - bottom)
+
+
+def plan_cards(
+    library: Library, groups: list[list[PlacedCard]], size: CardSize, backs: bool
+) -> tuple[list[list[FrontPlan]], dict[tuple[str, str], BackPlan]]:
+    """Plan every front (and back) or raise `ContentError` with every problem found."""
+    fonts.register()
+    planner = _Planner(library, size)
+    fronts = [[plan for plan in map(planner.front, group) if plan] for group in groups]
+    back_plans: dict[tuple[str, str], BackPlan] = {}
+    if backs:
+        for group in groups:
+            for placed in group:
+                key = (placed.deck.id, placed.card.category)
+                if key not in back_plans:
+                    plan = planner.back(placed.deck, placed.deck.category(placed.card.category))
+                    if plan:
+                        back_plans[key] = plan
+    if planner.problems:
+        raise ContentError(list(dict.fromkeys(planner.problems)))
+    return fronts, back_plans
+
+
+# --- drawing ---------------------------------------------------------------------------
+
+
+def _draw_fitted(
+    c: Canvas, fitted: Fitted, x: float, top: float, colour: str, centre_width: float | None = None
+) -> None:
+    c.setFillColor(HexColor(colour))
+    y = top
+    for paragraph in fitted.paragraphs:
+        ascent, _ = ascent_descent(paragraph.lines[0][0].font, paragraph.size)
+        baseline = y - ascent
+        for line in paragraph.lines:
+            shift = 0.0
+            if centre_width is not None:
+                last = line[-1]
+                end = last.x + fonts.width(last.text, last.font, paragraph.size)
+                shift = (centre_width - end) / 2
+            for segment in line:
+                c.setFont(segment.font, paragraph.size)
+                c.drawString(x + shift + segment.x, baseline, segment.text)
+            baseline -= paragraph.size * paragraph.leading
+        y -= paragraph.height + fitted.gap
+
+
+def draw_front(c: Canvas, cell: Rect, plan: FrontPlan, bleed: float) -> None:
+    """One card face: colour band with the category, question, example, footer."""
+    geo = print_spec().card
+    safe, band = float(geo["safe_inset"]) * MM, float(geo["band"]) * MM
+    c.setFillColor(HexColor(plan.category.colour))
+    c.rect(cell.x - bleed, cell.top - band, cell.w + 2 * bleed, band + bleed, stroke=0, fill=1)
+    band_pt = float(geo["band_pt"])
+    ascent, _ = ascent_descent(fonts.BOLD, band_pt)
+    c.setFillColor(HexColor(plan.band_text))
+    c.setFont(fonts.BOLD, band_pt)
+    c.drawString(cell.x + safe, cell.top - safe - ascent, plan.category.name)
+    box = _body_box_cached(cell.w, cell.h)
+    _draw_fitted(c, plan.body, cell.x + box.x, cell.y + box.top, str(geo["text"]))
+    footer_pt = float(geo["footer_pt"])
+    _, descent = ascent_descent(fonts.REGULAR, footer_pt)
+    baseline = cell.y + safe - descent
+    c.setFillColor(HexColor(str(geo["footer_text"])))
+    c.setFont(fonts.REGULAR, footer_pt)
+    c.drawString(cell.x + safe, baseline, plan.placed.deck.short_title)
+    c.drawRightString(cell.right - safe, baseline, str(plan.placed.number))
+
+
+_BOX_CACHE: dict[tuple[float, float], Rect] = {}
+
+
+def _body_box_cached(w: float, h: float) -> Rect:
+    key = (round(w, 3), round(h, 3))
+    if key not in _BOX_CACHE:
+        spec = print_spec()
+        _BOX_CACHE[key] = _body_box(CardSize("", w / MM, h / MM, spec.min_pt, spec.min_pt))
+    return _BOX_CACHE[key]
+
+
+def draw_back(c: Canvas, cell: Rect, plan: BackPlan, bleed: float) -> None:
+    """One card back: the category colour to the bleed, the deck title and category name."""
+    geo = print_spec().card
+    safe = float(geo["safe_inset"]) * MM
+    c.setFillColor(HexColor(plan.category.colour))
+    c.rect(cell.x - bleed, cell.y - bleed, cell.w + 2 * bleed, cell.h + 2 * bleed, stroke=0, fill=1)
+    top = cell.y + (cell.h + plan.title.height) / 2
+    _draw_fitted(
+        c, plan.title, cell.x + safe, top, plan.text_colour, centre_width=cell.w - 2 * safe
+    )
+
+
+def draw_marks(c: Canvas, sheet: Sheet) -> None:
+    c.setStrokeColor(HexColor("#000000"))
+    c.setLineWidth(print_spec().sheet["mark_width_pt"])
+    for x1, y1, x2, y2 in sheet.marks:
+        c.line(x1, y1, x2, y2)
+
+
+def draw_scale_bar(c: Canvas, sheet: Sheet) -> None:
+    """A 50 mm bar with centimetre ticks: shorter on paper means the print was scaled."""
+    geo = print_spec().sheet
+    x, y = sheet.scale_bar
+    length = geo["scale_length"] * MM
+    c.setStrokeColor(HexColor("#000000"))
+    c.setLineWidth(0.5)
+    c.line(x, y, x + length, y)
+    for i in range(int(geo["scale_length"] // 10) + 1):
+        tick = 1.5 * MM if i % 5 == 0 else 0.8 * MM
+        c.line(x + i * 10 * MM, y, x + i * 10 * MM, y + tick)
+    c.setFillColor(HexColor("#1A1A1A"))
+    start = x + length + 2 * MM
+    limit = (sheet.fold_x - 2 * MM) if sheet.fold_x else sheet.width - geo["margin"] * MM
+    label = wrap([Run(labels()["scale_bar"], fonts.REGULAR)], 7, limit - start, 1.15)
+    lines = label.lines if label else ()
+    for i, line in enumerate(reversed(lines)):
+        for segment in line:
+            c.setFont(segment.font, 7)
+            c.drawString(start + segment.x, y + i * 7 * 1.15, segment.text)
+
+
+# --- the document ----------------------------------------------------------------------
+
+
+def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions) -> CardsResult:
+    """Build the card PDF in memory (nothing is written)."""
+    size = card_size(options.size)
+    sheet_paper = paper(options.paper)
+    if not 0 <= options.bleed <= 10:
+        raise InputError(f"--bleed: {options.bleed:g} mm is outside 0..10 mm")
+    seed = options.seed
+    if options.shuffle and seed is None:
+        seed = random.SystemRandom().randrange(1, 1_000_000)
+        options = CardOptions(**{**options.__dict__, "seed": seed})
+    groups = select_cards(library, deck_ids, options)
+    backs = options.backs != "none"
+    fronts, back_plans = plan_cards(library, groups, size, backs)
+    bleed = options.bleed * MM
+    buffer = io.BytesIO()
+    c = Canvas(buffer, invariant=True, pageCompression=1)
+    titles = ", ".join(dict.fromkeys(g[0].placed.deck.title for g in fronts))
+    c.setTitle(f"{titles} – kort")
+    c.setAuthor("fremfaerd-kit")
+    c.setCreator("fremfaerd-kit")
+    c.setSubject("Dialogkort til print og udklip")
+    placed = [plan.placed for group in fronts for plan in group]
+    if options.layout == "shop":
+        pages = _shop_pages(c, fronts, back_plans, size, bleed, backs)
+        per_sheet, sheets = 1, []
+    else:
+        sheet = plan_sheet(sheet_paper, size, options.bleed, fold=options.backs == "fold")
+        pages = _sheet_pages(c, sheet, fronts, back_plans, options, bleed)
+        per_sheet, sheets = len(sheet.cells), [sheet]
+    c.save()
+    return CardsResult(None, buffer.getvalue(), placed, pages, per_sheet, seed, sheets)
+
+
+def _sheet_pages(
+    c: Canvas,
+    sheet: Sheet,
+    fronts: list[list[FrontPlan]],
+    back_plans: dict[tuple[str, str], BackPlan],
+    options: CardOptions,
+    bleed: float,
+) -> int:
+    c.setPageSize((sheet.width, sheet.height))
+    offset = (options.back_offset[0] * MM, options.back_offset[1] * MM)
+    pages = 0
+    per = len(sheet.cells)
+    for group in fronts:
+        for start in range(0, len(group), per):
+            chunk = group[start : start + per]
+            draw_marks_for = list(sheet.cells[: len(chunk)])
+            for cell, plan in zip(sheet.cells, chunk, strict=False):
+                draw_front(c, cell, plan, bleed)
+                if options.backs == "fold":
+                    back = back_plans[(plan.placed.deck.id, plan.placed.card.category)]
+                    draw_back(c, mirror_for_fold(sheet, cell), back, bleed)
+            _draw_sheet_furniture(c, sheet, draw_marks_for, fold=options.backs == "fold")
+            c.showPage()
+            pages += 1
+            if options.backs == "duplex":
+                for cell, plan in zip(sheet.cells, chunk, strict=False):
+                    back = back_plans[(plan.placed.deck.id, plan.placed.card.category)]
+                    draw_back(c, sheet.back_of(cell, options.duplex, offset), back, bleed)
+                c.showPage()
+                pages += 1
+    return pages
+
+
+def _draw_sheet_furniture(c: Canvas, sheet: Sheet, cells: list[Rect], *, fold: bool) -> None:
+    used = Sheet(
+        sheet.width,
+        sheet.height,
+        sheet.bleed,
+        tuple(cells),
+        tuple(m for cell in cells for m in corner_marks(cell, sheet.bleed)),
+        sheet.scale_bar,
+        sheet.fold_x,
+    )
+    draw_marks(c, used)
+    if fold and sheet.fold_x is not None:
+        mirrored = Sheet(
+            sheet.width,
+            sheet.height,
+            sheet.bleed,
+            (),
+            tuple(
+                (2 * sheet.fold_x - x1, y1, 2 * sheet.fold_x - x2, y2)
+                for x1, y1, x2, y2 in used.marks
+            ),
+            sheet.scale_bar,
+        )
+        draw_marks(c, mirrored)
+        c.setDash(3, 3)
+        c.setLineWidth(0.4)
+        c.line(sheet.fold_x, 4 * MM, sheet.fold_x, sheet.height - 4 * MM)
+        c.setDash()
+        c.saveState()
+        c.translate(sheet.fold_x - 1 * MM, sheet.height / 2)
+        c.rotate(90)
+        c.setFont(fonts.REGULAR, 7)
+        c.drawCentredString(0, 0, labels()["fold_line"])
+        c.restoreState()
+    draw_scale_bar(c, sheet)
+
+
+def _shop_pages(
+    c: Canvas,
+    fronts: list[list[FrontPlan]],
+    back_plans: dict[tuple[str, str], BackPlan],
+    size: CardSize,
+    bleed: float,
+    backs: bool,
+) -> int:
+    """One card face per page at card size plus bleed, with TrimBox and BleedBox."""
+    w, h = size.width * MM, size.height * MM
+    page = (w + 2 * bleed, h + 2 * bleed)
+    c.setPageSize(page)
+    c.setTrimBox([bleed, bleed, bleed + w, bleed + h])
+    c.setBleedBox([0, 0, page[0], page[1]])
+    cell = Rect(bleed, bleed, w, h)
+    pages = 0
+    for group in fronts:
+        for plan in group:
+            draw_front(c, cell, plan, bleed)
+            c.showPage()
+            pages += 1
+            if backs:
+                draw_back(
+                    c, cell, back_plans[(plan.placed.deck.id, plan.placed.card.category)], bleed
+                )
+                c.showPage()
+                pages += 1
+    return pages
+
+
+def build_cards(
+    library: Library, deck_ids: Sequence[str], options: CardOptions, output: Path
+) -> CardsResult:
+    """Render the cards and write the PDF to `output` atomically."""
+    check_target(output)
+    result = render_cards(library, deck_ids, options)
+    result.path = write_atomic(output, result.pdf)
+    return result
+
+
+def build_calibration(options: CardOptions, output: Path) -> Path:
+    """Write the two-sided calibration sheet for `--back-offset`."""
+    from .calibrate import render_calibration
+
+    check_target(output)
+    return write_atomic(output, render_calibration(paper(options.paper), options.duplex))

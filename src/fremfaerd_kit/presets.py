@@ -1,0 +1,105 @@
+"""Paper sizes, card presets and sheet geometry, read from `templates/print/sheets.yaml`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+from .resources import templates_dir
+
+MM = 72 / 25.4
+"""Points per millimetre."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    name: str
+    width: float
+    height: float
+    cups_media: str
+
+
+@dataclass(frozen=True)
+class CardSize:
+    name: str
+    width: float
+    height: float
+    question_pt: float
+    example_pt: float
+
+
+@dataclass(frozen=True)
+class PrintSpec:
+    """Everything `sheets.yaml` says, typed."""
+
+    papers: dict[str, Paper]
+    cards: dict[str, CardSize]
+    reference_width: float
+    min_pt: float
+    sheet: dict[str, float]
+    card: dict[str, Any]
+
+
+@cache
+def print_spec() -> PrintSpec:
+    """The print geometry of the kit."""
+    data = yaml.safe_load((templates_dir() / "print" / "sheets.yaml").read_text("utf-8"))
+    return PrintSpec(
+        papers={k: Paper(id=k, **v) for k, v in data["papers"].items()},
+        cards={k: CardSize(name=k, **v) for k, v in data["cards"].items()},
+        reference_width=float(data["custom_reference_width"]),
+        min_pt=float(data["min_pt"]),
+        sheet={k: float(v) for k, v in data["sheet"].items()},
+        card=data["card"],
+    )
+
+
+@cache
+def labels() -> dict[str, str]:
+    """The kit's own printed words (Danish) for card sheets."""
+    text = (templates_dir() / "print" / "labels.yaml").read_text("utf-8")
+    return dict(yaml.safe_load(text))
+
+
+def paper(name: str) -> Paper:
+    """A paper by id (`a4`, `letter`), case-insensitive."""
+    papers = print_spec().papers
+    key = name.lower()
+    if key not in papers:
+        raise InputError(f"--paper: unknown paper `{name}` (known: {', '.join(papers)})")
+    return papers[key]
+
+
+_CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[xX×]\s*(\d+(?:\.\d+)?)\s*$")
+
+
+def card_size(name: str) -> CardSize:
+    """A card preset (`poker`, `a7`, `a6`) or a custom size `WxH` in millimetres."""
+    spec = print_spec()
+    key = name.lower()
+    if key in spec.cards:
+        return spec.cards[key]
+    match = _CUSTOM.match(name)
+    if not match:
+        raise InputError(
+            f"--size: `{name}` is neither a preset ({', '.join(spec.cards)}) "
+            "nor a size like `70x100` (mm)"
+        )
+    width, height = float(match.group(1)), float(match.group(2))
+    if not (20 <= width <= 300 and 20 <= height <= 300):
+        raise InputError(f"--size: {name} mm is outside 20..300 mm")
+    scale = width / spec.reference_width
+    poker = spec.cards["poker"]
+    return CardSize(
+        name=f"{width:g}x{height:g}",
+        width=width,
+        height=height,
+        question_pt=max(spec.min_pt, poker.question_pt * scale),
+        example_pt=max(spec.min_pt, poker.example_pt * scale),
+    )
