@@ -33,3 +33,14 @@ def run_kit(
         text=True,
         timeout=120,
     )
+
+
+@pytest.fixture(scope="session")
+def cups(tmp_path_factory: pytest.TempPathFactory):
+    """A running, isolated CUPS scheduler with one cups-pdf queue."""
+    from .cups import skip_or_fail, start_cups, unavailable
+
+    reason = unavailable()
+    if reason:
+        skip_or_fail(reason)
+    yield from start_cups(tmp_path_factory.mktemp("cups"))

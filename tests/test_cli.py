@@ -76,3 +76,12 @@ def test_own_content_folder_extends_the_library(tmp_path: Path):
 def test_module_runs_like_the_command():
     result = run_kit("list")
     assert "Uddelingsark (handouts) (11)" in result.stdout
+
+
+def test_readme_shows_a_front_and_a_back_sheet():
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in ("docs/cards-front.png", "docs/cards-back.png"):
+        assert f"]({name})" in readme
+        assert (REPO / name).read_bytes().startswith(b"\x89PNG")

@@ -205,7 +205,7 @@ class _Planner:
                 Problem(
                     self.where(deck, ("categories", index, "colour")),
                     f"category `{category.id}`: text on {category.colour} has contrast "
-                    f"{ratio:.1f}:1, below {MIN_CONTRAST}:1; choose a darker or lighter colour",
+                    f"{ratio:.2f}:1, below {MIN_CONTRAST}:1; choose a darker or lighter colour",
                 )
             )
         return colour

@@ -57,7 +57,11 @@ class ContentError(InputError):
 
 
 class OutputError(KitError):
-    """An output could not be written (a folder, no permission, disk full)."""
+    """An output could not be written (disk full, interrupted): exit code 1."""
+
+
+class OutputPathError(InputError):
+    """The output path given cannot be written (a folder, missing folder, no permission)."""
 
 
 class PrintError(KitError):

@@ -7,18 +7,18 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, OutputPathError
 
 
 def check_target(path: Path) -> None:
     """Fail early, before any work, if `path` cannot be a file we write."""
     if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name such as {path / 'kort.pdf'}")
+        raise OutputPathError(f"{path}: is a folder; give a file name such as {path / 'kort.pdf'}")
     folder = path.parent if str(path.parent) else Path()
     if not folder.is_dir():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
+        raise OutputPathError(f"{path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
-        raise OutputError(f"{path}: cannot write in {folder} (permission denied)")
+        raise OutputPathError(f"{path}: cannot write in {folder} (permission denied)")
 
 
 def write_atomic(path: Path, data: bytes) -> Path:

@@ -35,13 +35,12 @@ def print_pdf(
     """Queue `path` with `lp`; `PrintError` (the PDF stays) when CUPS does not take it."""
     if copies < 1 or copies > 999:
         raise InputError(f"--copies: {copies} is outside 1..999")
-    lp = shutil.which("lp")
-    if lp is None:
+    if shutil.which("lp") is None:
         raise PrintError(
             f"cannot print: the `lp` command is missing (Debian: apt-get install "
             f"cups-client); the PDF is written at {path}"
         )
-    command = [lp, "-n", str(copies), "-o", f"sides={sides}", "-o", f"media={media}"]
+    command = ["lp", "-n", str(copies), "-o", f"sides={sides}", "-o", f"media={media}"]
     if printer:
         command += ["-d", printer]
     if title:
