@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -241,9 +242,121 @@ def cards_command(
         )
 
 
+def _clock(text: str | None) -> Any:
+    from datetime import datetime
+
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a time; give HH:MM, like 13:00", param_hint="--start"
+        ) from None
+
+
+def _day(text: str | None) -> Any:
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date; give YYYY-MM-DD", param_hint="--date"
+        ) from None
+
+
+@app.command("agenda")
+@reports_errors
+def agenda_command(
+    tool_id: Annotated[str, typer.Argument(metavar="TOOL", help="A tool id, e.g. vaerktoej2.")],
+    minutes: Annotated[
+        int | None, typer.Option("--minutes", help="Length of the session; default: the tool's.")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", help="Start time, HH:MM.")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Date, YYYY-MM-DD.")] = None,
+    audience: Annotated[
+        str, typer.Option("--for", help="facilitator, participants or both.")
+    ] = "both",
+    fmt: Annotated[str, typer.Option("--format", help="pdf, md or ics.")] = "pdf",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="File to write, - for stdout; default: TOOL-dagsorden-Nmin.EXT."
+        ),
+    ] = None,
+    step: Annotated[int, typer.Option("--step", help="Rounding step in minutes.")] = 5,
+    with_break: Annotated[
+        bool | None,
+        typer.Option(
+            "--break/--no-break",
+            help="Force or forbid a break; default: a break once the tool's threshold is passed.",
+        ),
+    ] = None,
+    paper_name: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
+) -> None:
+    """An agenda rescaled to the time you have, with clock times."""
+    from .agenda import build_agenda, render_agenda
+    from .schedule import fit
+
+    if audience not in ("facilitator", "participants", "both"):
+        raise typer.BadParameter("facilitator, participants or both", param_hint="--for")
+    if fmt not in ("pdf", "md", "ics"):
+        raise typer.BadParameter("pdf, md or ics", param_hint="--format")
+    if fmt == "ics" and (start is None or day is None):
+        raise typer.BadParameter("a calendar event needs --date and --start", param_hint="--format")
+    library = _library()
+    schedule = fit(
+        library.tool(tool_id),
+        minutes,
+        step=step,
+        with_break=with_break,
+        start=_clock(start),
+        day=_day(day),
+    )
+    for warning in schedule.warnings:
+        typer.echo(f"kit: warning: {warning}", err=True)
+    options: dict[str, Any] = {"fmt": fmt, "audience": audience, "paper": paper_name}
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(render_agenda(library, schedule, **options))
+        return
+    target = output or Path(f"{tool_id}-dagsorden-{schedule.minutes}min.{fmt}")
+    build_agenda(
+        library,
+        schedule,
+        target,
+        **options,
+    )
+    pause = schedule.break_slot
+    typer.echo(
+        f"wrote {target}: {schedule.minutes} min"
+        + (f", {schedule.span(0, schedule.minutes)}" if schedule.start else "")
+        + f", {len(schedule.slots) - (1 if pause else 0)} blocks"
+        + (f", a {pause.minutes}-minute break at {schedule.clock(pause.start)}" if pause else "")
+    )
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="kit")
+    """Console-script entry point: usage errors as one line, exit code 2."""
+    from typer.exceptions import TyperException
+
+    try:
+        code = app(prog_name="kit", standalone_mode=False)
+    except TyperException as exc:  # Typer's own usage errors (its vendored click's)
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            typer.echo(ctx.get_help())
+            sys.exit(0)
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        typer.echo(f"kit: error: {message}{hint}", err=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except typer.Abort:
+        typer.echo("kit: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

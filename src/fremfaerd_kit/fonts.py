@@ -28,6 +28,16 @@ def register() -> None:
 
 
 @cache
+def register_family() -> None:
+    """Register the fonts as one family, so `<b>` and `<i>` in paragraphs find their faces."""
+    from reportlab.lib.fonts import addMapping
+
+    register()
+    for bold, italic, name in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD)):
+        addMapping(REGULAR, bold, italic, name)
+
+
+@cache
 def _coverage(font: str) -> frozenset[int]:
     register()
     face = pdfmetrics.getFont(font).face

@@ -151,6 +151,14 @@ class AgendaBlock(Model):
     questions: list[Text] = []
     group_work: Id | None = Field(None, description="id of the tool's group work done here")
 
+    @model_validator(mode="after")
+    def _bounds_hold_minutes(self) -> AgendaBlock:
+        if self.min_minutes is not None and self.min_minutes > self.minutes:
+            raise ValueError(f"min_minutes {self.min_minutes} is more than minutes {self.minutes}")
+        if self.max_minutes is not None and self.max_minutes < self.minutes:
+            raise ValueError(f"max_minutes {self.max_minutes} is less than minutes {self.minutes}")
+        return self
+
 
 class Agenda(Model):
     """The facilitator's agenda; the participants' agenda is derived from it."""

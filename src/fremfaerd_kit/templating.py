@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 from functools import cache
@@ -25,6 +26,18 @@ def wrap(text: str, width: int = 78, indent: str = "", first: str | None = None)
     )
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
+def md(text: object) -> str:
+    """Content text made safe to put inside a line of Markdown (a Jinja filter)."""
+    flat = " ".join(str(text).split()).translate(_MD_SPECIAL)
+    # A line that starts like a list item or a quote would become one.
+    if flat[:1] in ("-", "+", ">"):
+        return "\\" + flat
+    return re.sub(r"^(\d{1,9})([.)])", r"\1\\\2", flat)
+
+
 @cache
 def environment(overrides: tuple[Path, ...] = ()) -> SandboxedEnvironment:
     """A sandboxed environment that looks in `overrides` first, then the built-in templates."""
@@ -38,6 +51,7 @@ def environment(overrides: tuple[Path, ...] = ()) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["wrap"] = wrap
+    env.filters["md"] = md
     return env
 
 

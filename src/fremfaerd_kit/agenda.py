@@ -1,0 +1,156 @@
+"""Agendas as documents: the fitted schedule rendered as PDF, Markdown or a calendar event."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InputError
+from .frontmatter import split_front_matter
+from .library import Library
+from .output import check_target, write_atomic
+from .schedule import Schedule
+from .templating import render
+
+Audience = Literal["facilitator", "participants", "both"]
+Format = Literal["pdf", "md", "ics"]
+AUDIENCES: dict[str, tuple[str, ...]] = {
+    "facilitator": ("facilitator",),
+    "participants": ("participants",),
+    "both": ("facilitator", "participants"),
+}
+TIMEZONE = "Europe/Copenhagen"
+
+
+def context(library: Library, schedule: Schedule, audience: Audience = "both") -> dict[str, Any]:
+    """What the agenda templates see."""
+    tool = schedule.tool
+    return {
+        "tool": tool,
+        "schedule": schedule,
+        "items": schedule.participants(),
+        "questions": {g.id: library.questions(tool, g.id) for g in tool.group_work},
+        "publication": library.publications[tool.source.publication],
+        "audiences": AUDIENCES[audience],
+    }
+
+
+def agenda_markdown(
+    library: Library,
+    schedule: Schedule,
+    audience: Audience = "both",
+    *,
+    templates: Iterable[Path] = (),
+    front_matter: bool = False,
+) -> str:
+    """The agenda as Markdown; without front matter, the text to paste into an invitation."""
+    text = render("documents/agenda.md.j2", templates, **context(library, schedule, audience))
+    return text if front_matter else split_front_matter(text)[1].lstrip("\n")
+
+
+def agenda_pdf(
+    library: Library,
+    schedule: Schedule,
+    audience: Audience = "both",
+    *,
+    paper: str = "a4",
+    templates: Iterable[Path] = (),
+) -> bytes:
+    """The agenda as a PDF: one A4 page per agenda where it fits."""
+    from .document import markdown_pdf
+
+    text = agenda_markdown(library, schedule, audience, templates=templates, front_matter=True)
+    return markdown_pdf(text, paper_id=paper, where=f"agenda of {schedule.tool.id}")
+
+
+def _stamp(schedule_start: datetime) -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    # Reproducible without it: the event's own start stands in for "created at".
+    return schedule_start.astimezone(UTC)
+
+
+def agenda_ics(
+    library: Library,
+    schedule: Schedule,
+    *,
+    timezone: str = TIMEZONE,
+    templates: Iterable[Path] = (),
+    location: str | None = None,
+) -> bytes:
+    """One calendar event for the session, the participants' agenda in its description."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from icalendar import Calendar, Event
+
+    if schedule.starts_at is None:
+        raise InputError("a calendar event needs --date YYYY-MM-DD and --start HH:MM")
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"unknown time zone {timezone!r}") from None
+    start = schedule.starts_at.replace(tzinfo=zone)
+    end = start + timedelta(minutes=schedule.minutes)
+    tool = schedule.tool
+    description = render(
+        "documents/agenda-event.txt.j2", templates, **context(library, schedule, "participants")
+    ).strip()
+    key = f"{tool.id}|{start.isoformat()}|{schedule.minutes}|{tool.meeting.title}"
+    uid = hashlib.sha256(key.encode()).hexdigest()[:32] + "@fremfaerd-kit"
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//fremfaerd-kit//kit agenda//DA")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", _stamp(start))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", tool.meeting.title)
+    event.add("description", description)
+    if location:
+        event.add("location", location)
+    calendar.add_component(event)
+    calendar.add_missing_timezones(first_date=start.date(), last_date=end.date())
+    return bytes(calendar.to_ical())
+
+
+def build_agenda(
+    library: Library,
+    schedule: Schedule,
+    output: Path,
+    *,
+    fmt: Format = "pdf",
+    audience: Audience = "both",
+    paper: str = "a4",
+    templates: Iterable[Path] = (),
+) -> Path:
+    """Write the agenda to `output` in `fmt`, whole or not at all."""
+    check_target(output)
+    data = render_agenda(
+        library, schedule, fmt=fmt, audience=audience, paper=paper, templates=templates
+    )
+    return write_atomic(output, data)
+
+
+def render_agenda(
+    library: Library,
+    schedule: Schedule,
+    *,
+    fmt: Format = "pdf",
+    audience: Audience = "both",
+    paper: str = "a4",
+    templates: Iterable[Path] = (),
+) -> bytes:
+    """The agenda as bytes in `fmt`."""
+    templates = tuple(templates)
+    if fmt == "pdf":
+        return agenda_pdf(library, schedule, audience, paper=paper, templates=templates)
+    if fmt == "md":
+        return agenda_markdown(library, schedule, audience, templates=templates).encode()
+    return agenda_ics(library, schedule, templates=templates)

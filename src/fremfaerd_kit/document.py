@@ -1,0 +1,494 @@
+"""Typeset a document written in Markdown as a printable PDF (guides, agendas, worksheets).
+
+Every document's wording lives in a Jinja template that renders Markdown; this module
+turns that Markdown into ReportLab flowables. Markdown keeps the templates readable for a
+consultant who wants to change a label, and the same text serves as the `.md` output.
+
+Besides CommonMark and tables, the templates use:
+
+- a YAML front matter block (`title`, `header`, `footer`, `page_label`) for the PDF's
+  metadata and the running header and footer of every page;
+- `- [ ] item` for checklist boxes; `> ...` for a TIP box; `***` for a page break;
+- fenced blocks: ```` ```lines N ```` (N ruled writing lines, or `fill` to share the rest
+  of the page between the writing spaces on it) and ```` ```fields ```` (one `Label: value`
+  per line; an empty value becomes a line to write on).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from . import fonts
+from .errors import InputError
+from .frontmatter import FrontMatter, split_front_matter
+from .presets import MM, paper
+
+MARGIN = 20 * MM
+"""Left and right margin."""
+MARGIN_Y = 17 * MM
+"""Top and bottom margin; the running header and footer sit inside it."""
+BODY_PT = 10.0
+LINE_GAP = 9 * MM
+"""Distance between ruled writing lines."""
+INK = colors.HexColor("#1A1A1A")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9A9A9A")
+
+
+@dataclass(frozen=True)
+class Look:
+    """What branding may change: the accent colour of headings, boxes and rules."""
+
+    accent: str = "#1F4E79"
+    tint: str = "#EAF1F8"
+
+
+# --- styles ------------------------------------------------------------------------------
+
+
+def _styles(look: Look) -> dict[str, ParagraphStyle]:
+    fonts.register_family()
+    accent = colors.HexColor(look.accent)
+    base = ParagraphStyle(
+        "body",
+        fontName=fonts.REGULAR,
+        fontSize=BODY_PT,
+        leading=BODY_PT * 1.35,
+        textColor=INK,
+        alignment=TA_LEFT,
+        spaceAfter=BODY_PT * 0.45,
+        splitLongWords=True,
+    )
+
+    def heading(name: str, size: float, before: float, after: float, colour: Any) -> ParagraphStyle:
+        return ParagraphStyle(
+            name,
+            parent=base,
+            fontName=fonts.BOLD,
+            fontSize=size,
+            leading=size * 1.22,
+            spaceBefore=before,
+            spaceAfter=after,
+            textColor=colour,
+            keepWithNext=1,
+        )
+
+    return {
+        "body": base,
+        "h1": heading("h1", 18, 0, 6, accent),
+        "h2": heading("h2", 13.5, 10, 4, accent),
+        "h3": heading("h3", 12, 10, 4, INK),
+        "h4": heading("h4", BODY_PT, 5, 1.5, INK),
+        "item": ParagraphStyle("item", parent=base, spaceAfter=2),
+        "cell": ParagraphStyle("cell", parent=base, spaceAfter=0),
+        "head_cell": ParagraphStyle("head_cell", parent=base, fontName=fonts.BOLD, spaceAfter=0),
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),
+    }
+
+
+# --- inline Markdown to ReportLab paragraph markup -----------------------------------------
+
+
+def _inline(node: SyntaxTreeNode) -> str:
+    parts: list[str] = []
+    for child in node.children:
+        kind = child.type
+        if kind == "text":
+            parts.append(escape(child.content))
+        elif kind == "strong":
+            parts.append(f"<b>{_inline(child)}</b>")
+        elif kind == "em":
+            parts.append(f"<i>{_inline(child)}</i>")
+        elif kind == "code_inline":
+            parts.append(escape(child.content))
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            parts.append("<br/>")
+        elif kind == "link":
+            href = str(child.attrs.get("href", ""))
+            label = _inline(child)
+            # On paper a link is only useful with its address printed.
+            shown = "" if label == escape(href) else f" ({escape(href)})"
+            parts.append(f'<link href="{escape(href)}">{label}{shown}</link>')
+        else:
+            parts.append(_inline(child))
+    return "".join(parts)
+
+
+# --- writing space and fields ---------------------------------------------------------------
+
+
+class WritingLines(Flowable):  # type: ignore[misc]
+    """Ruled lines to write on: a fixed count, or a share of what is left of the page.
+
+    A `fill` space measures the flowables that follow it up to the next page break (the
+    later questions and spaces) and takes an equal share of the height they leave.
+    """
+
+    def __init__(self, count: int | None, look: Look) -> None:
+        super().__init__()
+        self.count = count
+        self.after: list[Flowable] = []
+        self.fills_after = 0
+        self.look = look
+        self.height = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        if self.count is not None:
+            self.height = self.count * LINE_GAP
+        else:
+            others = sum(
+                f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                for f in self.after
+            )
+            share = (avail_height - others) / (1 + self.fills_after)
+            lines = max(3, int(share // LINE_GAP))
+            self.height = lines * LINE_GAP
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.5)
+        lines = round(self.height / LINE_GAP)
+        for i in range(lines):
+            y = self.height - (i + 1) * LINE_GAP + 1
+            c.line(0, y, self.width, y)
+
+
+def _fields(text: str, styles: dict[str, ParagraphStyle], width: float) -> Flowable:
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        label, _, value = line.partition(":")
+        rows.append(
+            [
+                Paragraph(f"<b>{escape(label.strip())}:</b>", styles["cell"]),
+                Paragraph(escape(value.strip()), styles["cell"]),
+            ]
+        )
+    label_width = 38 * MM
+    table = Table(rows, colWidths=[label_width, width - label_width])
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (1, 0), (1, -1), 0.5, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("TOPPADDING", (0, 0), (-1, -1), 7),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+# --- blocks ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Builder:
+    styles: dict[str, ParagraphStyle]
+    look: Look
+    width: float
+    headings: int = 0
+    fills: list[WritingLines] = field(default_factory=list)
+
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Flowable]:
+        out: list[Flowable] = []
+        for node in nodes:
+            made = list(self.block(node))
+            if node.type == "fence" and node.info.split()[:1] == ["lines"] and out:
+                out[-1].keepWithNext = 1  # a question stays with its writing space
+            out.extend(made)
+        return out
+
+    def block(self, node: SyntaxTreeNode) -> Iterator[Flowable]:
+        kind = node.type
+        if kind == "heading":
+            level = int(node.tag[1])
+            style = self.styles[f"h{min(level, 4)}"]
+            para = Paragraph(_inline(node.children[0]), style)
+            if level <= 3:
+                self.headings += 1
+                para._bookmark = (f"h{self.headings}", max(0, level - 2), para.getPlainText())
+            yield para
+        elif kind == "paragraph":
+            yield Paragraph(_inline(node.children[0]), self.styles["body"])
+        elif kind in ("bullet_list", "ordered_list"):
+            yield self.list(node)
+        elif kind == "blockquote":
+            yield self.box(node)
+        elif kind == "table":
+            yield self.table(node)
+        elif kind == "hr":
+            self.close_page()
+            yield PageBreak()
+        elif kind == "fence":
+            yield from self.fence(node)
+        elif kind in ("html_block", "code_block"):
+            return
+        else:
+            raise InputError(f"document: Markdown element {kind!r} is not supported")
+
+    def list(self, node: SyntaxTreeNode) -> Flowable:
+        items = []
+        checklist = False
+        for item in node.children:
+            inner = [
+                Paragraph(f.text, self.styles["item"])
+                if isinstance(f, Paragraph) and f.style is self.styles["body"]
+                else f
+                for f in self.blocks(item.children)
+            ]
+            first = inner[0] if inner else None
+            bullet: str | None = None
+            if isinstance(first, Paragraph):
+                text = first.text
+                for mark, glyph in (("[ ] ", "☐"), ("[x] ", "☒"), ("[X] ", "☒")):
+                    if text.startswith(mark):
+                        inner[0] = Paragraph(text[len(mark) :], first.style)
+                        bullet, checklist = glyph, True
+            items.append(ListItem(inner, value=bullet) if bullet else ListItem(inner))
+        ordered = node.type == "ordered_list"
+        options: dict[str, Any] = {
+            "bulletFontName": fonts.REGULAR if not ordered else fonts.BOLD,
+            "bulletFontSize": BODY_PT * (1.25 if checklist else 1),
+            "leftIndent": 7 * MM,
+            "bulletColor": colors.HexColor(self.look.accent),
+            "spaceAfter": BODY_PT * 0.5,
+        }
+        if ordered:
+            return ListFlowable(
+                items,
+                bulletType="1",
+                start=int(node.attrs.get("start", 1)),
+                bulletFormat="%s.",
+                **options,
+            )
+        return ListFlowable(items, bulletType="bullet", start="•", **options)
+
+    def box(self, node: SyntaxTreeNode) -> Flowable:
+        inner = self.blocks(node.children)
+        if inner and isinstance(inner[-1], Paragraph):
+            inner[-1].style = ParagraphStyle("last", parent=inner[-1].style, spaceAfter=0)
+        table = Table([[inner]], colWidths=[self.width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(self.look.tint)),
+                    ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(self.look.accent)),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ]
+            )
+        )
+        return KeepTogether([Spacer(0, 2), table, Spacer(0, 8)])
+
+    def table(self, node: SyntaxTreeNode) -> Flowable:
+        rows: list[list[Paragraph]] = []
+        lengths: list[list[int]] = []
+        for section in node.children:
+            for tr in section.children:
+                row, sizes = [], []
+                for cell in tr.children:
+                    style = self.styles["head_cell" if cell.type == "th" else "cell"]
+                    markup = _inline(cell.children[0]) if cell.children else ""
+                    row.append(Paragraph(markup, style))
+                    sizes.append(len(Paragraph(markup, style).getPlainText()))
+                rows.append(row)
+                lengths.append(sizes)
+        columns = len(rows[0])
+        # Columns share the width by their longest text, each at least 14 %.
+        longest = [max(min(r[i], 70) for r in lengths) + 4 for i in range(columns)]
+        shares = [max(length / sum(longest), 0.14) for length in longest]
+        widths = [self.width * s / sum(shares) for s in shares]
+        table = Table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 1, colors.HexColor(self.look.accent)),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]
+            )
+        )
+        return KeepTogether([table, Spacer(0, 8)]) if len(rows) <= 12 else table
+
+    def fence(self, node: SyntaxTreeNode) -> Iterator[Flowable]:
+        words = node.info.split()
+        kind = words[0] if words else ""
+        if kind == "lines":
+            arg = words[1] if len(words) > 1 else "fill"
+            if arg != "fill" and not arg.isdigit():
+                raise InputError(f"document: ```lines takes a number or fill, not {arg!r}")
+            space = WritingLines(None if arg == "fill" else int(arg), self.look)
+            if space.count is None:
+                self.fills.append(space)
+            yield space
+            yield Spacer(0, 4)
+        elif kind == "fields":
+            yield _fields(node.content, self.styles, self.width)
+            yield Spacer(0, 10)
+        else:
+            raise InputError(f"document: unknown fenced block ```{kind}")
+
+    def close_page(self) -> None:
+        self.fills = []
+
+
+def _link_fill_spaces(flowables: list[Flowable]) -> None:
+    """Tell each `fill` writing space what follows it on its page."""
+    page: list[Flowable] = []
+    for flowable in [*flowables, PageBreak()]:
+        if isinstance(flowable, PageBreak):
+            for i, item in enumerate(page):
+                if isinstance(item, WritingLines) and item.count is None:
+                    rest = page[i + 1 :]
+                    item.after = [f for f in rest if not isinstance(f, WritingLines)]
+                    item.fills_after = sum(
+                        1 for f in rest if isinstance(f, WritingLines) and f.count is None
+                    )
+                    item.after += [f for f in rest if isinstance(f, WritingLines) and f.count]
+            page = []
+        else:
+            page.append(flowable)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _numbered_canvas(front: FrontMatter, look: Look) -> Callable[..., Canvas]:
+    """A canvas class that draws header and footer once the page count is known."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("invariant", True)
+            kwargs.setdefault("pageCompression", 1)
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._furniture(total)
+                super().showPage()
+            super().save()
+
+        def _furniture(self, total: int) -> None:
+            width, height = self._pagesize
+            self.saveState()
+            self.setFont(fonts.REGULAR, 8)
+            self.setFillColor(MUTED)
+            top = height - MARGIN_Y + 7 * MM
+            if front.header:
+                self.drawString(MARGIN, top, front.header)
+                self.setStrokeColor(colors.HexColor(look.accent))
+                self.setLineWidth(0.6)
+                self.line(MARGIN, top - 2 * MM, width - MARGIN, top - 2 * MM)
+            bottom = MARGIN_Y - 9 * MM
+            if front.footer:
+                self.drawString(MARGIN, bottom, front.footer)
+            label = front.page_label.format(page=self._pageNumber, pages=total)
+            self.drawRightString(width - MARGIN, bottom, label)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class _Doc(BaseDocTemplate):  # type: ignore[misc]
+    def afterFlowable(self, flowable: Flowable) -> None:
+        mark = getattr(flowable, "_bookmark", None)
+        if mark is not None:
+            key, level, text = mark
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(text, key, level=level, closed=False)
+            self.canv.showOutline()
+
+
+def check_glyphs(markdown: str, where: str) -> None:
+    """Refuse text the embedded font cannot draw, naming the characters and the line."""
+    problems = []
+    for number, line in enumerate(markdown.splitlines(), 1):
+        missing = fonts.missing_glyphs(line)
+        if missing:
+            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
+            problems.append(f"{where}: line {number} of the document: the font cannot draw {chars}")
+    if problems:
+        raise InputError("; ".join(problems[:5]))
+
+
+def markdown_pdf(
+    text: str, *, paper_id: str = "a4", look: Look | None = None, where: str = ""
+) -> bytes:
+    """Typeset `text` (front matter + Markdown) as PDF bytes; deterministic for equal input."""
+    look = look or Look()
+    front, body = split_front_matter(text)
+    check_glyphs(body, where or front.title or "document")
+    page = paper(paper_id)
+    page_width, page_height = page.width * MM, page.height * MM
+    width = page_width - 2 * MARGIN
+    builder = _Builder(_styles(look), look, width)
+    parser = MarkdownIt("commonmark").enable("table")
+    flowables = builder.blocks(SyntaxTreeNode(parser.parse(body)).children)
+    _link_fill_spaces(flowables)
+    buffer = io.BytesIO()
+    doc = _Doc(
+        buffer,
+        pagesize=(page_width, page_height),
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN_Y,
+        bottomMargin=MARGIN_Y,
+        title=front.title,
+        subject=front.subject,
+        author="",
+        creator="fremfaerd-kit",
+        invariant=1,
+    )
+    frame = Frame(MARGIN, MARGIN_Y, width, page_height - 2 * MARGIN_Y, id="body", showBoundary=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.build(flowables, canvasmaker=_numbered_canvas(front, look))
+    return buffer.getvalue()

@@ -1,0 +1,307 @@
+"""Fit a tool's agenda to the minutes a meeting actually has.
+
+The facilitator's agenda is the single source. Its blocks scale in proportion, in whole
+steps (5 minutes by default), within each block's minimum and maximum, in their order,
+and add up to exactly the session's length. The participants' agenda is derived from the
+same slots, so the two always agree on the clock.
+
+Why not plain largest remainder: rounding each length afresh for every session length
+suffers the Alabama paradox (one more step can take a step *away* from a block), so a
+longer session could shorten a block. Here the steps are handed out one at a time, from
+the shortest possible session up to the one asked for, each to the block furthest below
+its exact proportional share and never beyond that share rounded up (a quota method after
+Balinski and Young). A longer session therefore never shortens a block, every block stays
+within one step of its share, and at the tool's own length every block gets exactly its
+own minutes.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from math import ceil
+
+from .errors import InputError
+from .model import AgendaBlock, Tool
+
+
+class ScheduleError(InputError):
+    """The session cannot be scheduled as asked (too short, too long, bad step)."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One block or the break, placed on the clock (`start` is minutes after the start)."""
+
+    start: int
+    minutes: int
+    block: AgendaBlock | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+    @property
+    def is_break(self) -> bool:
+        return self.block is None
+
+
+@dataclass(frozen=True)
+class ParticipantItem:
+    """One item of the participants' agenda: a block with the facilitator-only blocks after it."""
+
+    start: int
+    end: int
+    block: AgendaBlock | None
+    folded: tuple[AgendaBlock, ...] = ()
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def is_break(self) -> bool:
+        return self.block is None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A tool's agenda fitted to `minutes`, optionally anchored at a date and a start time."""
+
+    tool: Tool
+    minutes: int
+    step: int
+    slots: tuple[Slot, ...]
+    start: time | None = None
+    day: date | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def break_slot(self) -> Slot | None:
+        return next((s for s in self.slots if s.is_break), None)
+
+    def participants(self) -> list[ParticipantItem]:
+        """The participants' agenda: facilitator-only blocks fold into the item before them."""
+        items: list[ParticipantItem] = []
+        pending: list[Slot] = []  # facilitator-only slots before the first visible one
+        for slot in self.slots:
+            if slot.block is not None and slot.block.facilitator_only:
+                if items and not items[-1].is_break:
+                    last = items[-1]
+                    items[-1] = ParticipantItem(
+                        last.start, slot.end, last.block, (*last.folded, slot.block)
+                    )
+                else:
+                    pending.append(slot)
+                continue
+            start = pending[0].start if pending else slot.start
+            folded = tuple(p.block for p in pending if p.block is not None)
+            items.append(ParticipantItem(start, slot.end, slot.block, folded))
+            pending = []
+        return items
+
+    def clock(self, offset: int) -> str:
+        """`HH:MM` of a point `offset` minutes into the session (elapsed `H:MM` without a start)."""
+        if self.start is None:
+            return f"{offset // 60}:{offset % 60:02d}"
+        moment = datetime.combine(self.day or date(2000, 1, 1), self.start)
+        return (moment + timedelta(minutes=offset)).strftime("%H:%M")
+
+    def span(self, start: int, end: int) -> str:
+        """`13:10–13:50`, the clock times of a slot or item."""
+        return f"{self.clock(start)}–{self.clock(end)}"
+
+    @property
+    def starts_at(self) -> datetime | None:
+        if self.start is None or self.day is None:
+            return None
+        return datetime.combine(self.day, self.start)
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """A block in steps: its own length, and the least and most it may get (None: no most)."""
+
+    own: Fraction
+    least: int
+    most: int | None
+
+
+def _bounds(tool: Tool, step: int) -> list[_Bounds]:
+    bounds = []
+    for block in tool.agenda.blocks:
+        if block.fixed:
+            if block.minutes % step:
+                raise ScheduleError(
+                    f"{tool.id}: block {block.id!r} is fixed at {block.minutes} min, "
+                    f"which is not a whole number of {step}-minute steps; choose another --step"
+                )
+            least = block.minutes // step
+            most: int | None = least
+        else:
+            least = max(1, ceil(block.min_minutes / step)) if block.min_minutes else 1
+            most = block.max_minutes // step if block.max_minutes else None
+            if most is not None and most < least:
+                raise ScheduleError(
+                    f"{tool.id}: block {block.id!r} cannot be between {block.min_minutes} and "
+                    f"{block.max_minutes} min in {step}-minute steps; choose another --step"
+                )
+        bounds.append(_Bounds(Fraction(block.minutes, step), least, most))
+    return bounds
+
+
+class _Shares:
+    """Exact proportional shares: clamp(λ·own, least, most) summing to a total (in steps).
+
+    The sum is piecewise linear and non-decreasing in λ, with corners where a block meets
+    its least or its most. The corners are found once; a total is then placed on its piece
+    and λ solved exactly by linear interpolation.
+    """
+
+    def __init__(self, bounds: list[_Bounds]) -> None:
+        self.bounds = bounds
+        corners = {Fraction(0)} | {b.least / b.own for b in bounds}
+        corners |= {b.most / b.own for b in bounds if b.most is not None}
+        self.points = sorted(corners)
+        self.sums = [sum(self.at(p)) for p in self.points]
+        # Past the last corner only the blocks without a most still grow.
+        self.tail_slope = sum((b.own for b in bounds if b.most is None), Fraction(0))
+
+    def at(self, lam: Fraction) -> list[Fraction]:
+        out = []
+        for b in self.bounds:
+            value = max(Fraction(b.least), lam * b.own)
+            out.append(min(value, Fraction(b.most)) if b.most is not None else value)
+        return out
+
+    def __call__(self, total: int) -> list[Fraction]:
+        index = bisect_left(self.sums, total)
+        if index == 0:
+            return self.at(self.points[0])
+        if index == len(self.sums):
+            lam = self.points[-1] + (total - self.sums[-1]) / self.tail_slope
+        else:
+            p0, p1 = self.points[index - 1], self.points[index]
+            s0, s1 = self.sums[index - 1], self.sums[index]
+            lam = p0 + (total - s0) * (p1 - p0) / (s1 - s0)
+        return self.at(lam)
+
+
+def allocate(bounds: list[_Bounds], total: int) -> list[int]:
+    """Whole steps per block summing to `total`, monotone in `total` (see the module doc)."""
+    given = [b.least for b in bounds]
+    shares_for = _Shares(bounds)
+    for size in range(sum(given) + 1, total + 1):
+        shares = shares_for(size)
+        best: tuple[Fraction, Fraction, int] | None = None
+        for i, (b, share, now) in enumerate(zip(bounds, shares, given, strict=True)):
+            if now + 1 > ceil(share) or (b.most is not None and now + 1 > b.most):
+                continue
+            key = (share - now, b.own, -i)
+            if best is None or key > best:
+                best = key
+        assert best is not None, "a share below its quota always exists"
+        given[-best[2]] += 1
+    return given
+
+
+def _break_position(blocks: list[AgendaBlock], lengths: list[int]) -> int | None:
+    """Index of the block the break goes before: the boundary nearest the middle.
+
+    Never before a facilitator-only block (a plenum summary belongs to the group work
+    before it), never before the first block or after the last.
+    """
+    total = sum(lengths)
+    best: tuple[Fraction, int] | None = None
+    elapsed = 0
+    for i in range(1, len(blocks)):
+        elapsed += lengths[i - 1]
+        if blocks[i].facilitator_only:
+            continue
+        key = (abs(Fraction(elapsed) - Fraction(total, 2)), i)
+        if best is None or key < best:
+            best = key
+    return None if best is None else best[1]
+
+
+def _steps_label(step: int) -> str:
+    return f"in {step}-minute steps" if step != 1 else "in whole minutes"
+
+
+def fit(
+    tool: Tool,
+    minutes: int | None = None,
+    *,
+    step: int = 5,
+    with_break: bool | None = None,
+    start: time | None = None,
+    day: date | None = None,
+) -> Schedule:
+    """Fit `tool`'s agenda to `minutes` (default: its own length).
+
+    `with_break`: None inserts the tool's break once the session passes its threshold,
+    True always, False never. Raises `ScheduleError` when it cannot be done.
+    """
+    agenda = tool.agenda
+    total = agenda.minutes if minutes is None else minutes
+    if step < 1 or step > 60:
+        raise ScheduleError(f"--step {step}: give a step between 1 and 60 minutes")
+    if total < 1:
+        raise ScheduleError(f"--minutes {total}: give a positive number of minutes")
+    if total % step:
+        raise ScheduleError(
+            f"--minutes {total} is not a whole number of {step}-minute steps; "
+            f"try {total - total % step} or {total - total % step + step}"
+        )
+    bounds = _bounds(tool, step)
+    least = sum(b.least for b in bounds) * step
+    most = None if any(b.most is None for b in bounds) else sum(b.most or 0 for b in bounds) * step
+    pause = ceil(agenda.break_minutes / step) * step
+    threshold = agenda.break_after_minutes
+    can_break = len(agenda.blocks) > 1 and any(not b.facilitator_only for b in agenda.blocks[1:])
+
+    if with_break is False or not can_break:
+        work = total
+    elif with_break is True:
+        work = total - pause
+    elif threshold is not None and total > threshold:
+        # The break grows to its full length over the first minutes past the threshold,
+        # so the blocks never get shorter when the session gets longer.
+        work = max(threshold - threshold % step, total - pause)
+    else:
+        work = total
+    if with_break is True and not can_break:
+        raise ScheduleError(f"{tool.id}: the agenda has no place for a break")
+    extra = total - work
+    if work < least or (most is not None and work > most):
+        low = least + extra if with_break is True else least
+        span = f"{low}–{most + extra}" if most is not None else f"at least {low}"
+        raise ScheduleError(
+            f"{tool.id}: {total} minutes does not fit its agenda; possible: {span} minutes "
+            f"{_steps_label(step)}"
+        )
+
+    lengths = [n * step for n in allocate(bounds, work // step)]
+    blocks = list(agenda.blocks)
+    position = _break_position(blocks, lengths) if extra else None
+    slots: list[Slot] = []
+    clock = 0
+    for i, (block, length) in enumerate(zip(blocks, lengths, strict=True)):
+        if i == position:
+            slots.append(Slot(clock, extra))
+            clock += extra
+        slots.append(Slot(clock, length, block))
+        clock += length
+
+    warnings = []
+    if tool.duration is not None and not (
+        tool.duration.min_minutes <= total <= tool.duration.max_minutes
+    ):
+        side = "shorter" if total < tool.duration.min_minutes else "longer"
+        warnings.append(
+            f"{tool.label} is meant for {tool.duration.min_minutes}–{tool.duration.max_minutes} "
+            f"minutes; {total} minutes is {side}"
+        )
+    return Schedule(tool, total, step, tuple(slots), start, day, tuple(warnings))
