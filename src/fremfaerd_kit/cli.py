@@ -338,6 +338,98 @@ def agenda_command(
     )
 
 
+def _variables(pairs: list[str] | None) -> dict[str, str]:
+    import re
+
+    found: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not re.fullmatch(r"[a-zæøå_][a-zæøå0-9_]*", key.strip()):
+            raise typer.BadParameter(
+                f"{pair!r}: give NAME=VALUE, like teknologi=vasketoilet", param_hint="--set"
+            )
+        found[key.strip()] = value.strip()
+    return found
+
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", metavar="NAME=VALUE", help="A variable, e.g. teknologi=vasketoilet; repeatable."
+    ),
+]
+OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="PDF to write.")]
+PaperOption = Annotated[str, typer.Option("--paper", help="a4 or letter.")]
+
+
+@app.command("guide")
+@reports_errors
+def guide_command(
+    tool_id: Annotated[str, typer.Argument(metavar="TOOL", help="A tool id, e.g. vaerktoej2.")],
+    minutes: Annotated[
+        int | None, typer.Option("--minutes", help="Fit the agenda in the guide to N minutes.")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--start", help="Start time, HH:MM.")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Date, YYYY-MM-DD.")] = None,
+    variables: SetOption = None,
+    output: OutputOption = None,
+    paper_name: PaperOption = "a4",
+) -> None:
+    """The meeting leader's complete guide to a tool, as a PDF."""
+    from .documents import guide_markdown, write_pdf
+
+    text = guide_markdown(
+        _library(),
+        tool_id,
+        minutes=minutes,
+        start=_clock(start),
+        day=_day(day),
+        variables=_variables(variables),
+    )
+    target = output or Path(f"{tool_id}-guide.pdf")
+    write_pdf(text, target, paper=paper_name, where=f"guide to {tool_id}")
+    typer.echo(f"wrote {target}")
+
+
+@app.command("worksheet")
+@reports_errors
+def worksheet_command(
+    tool_id: Annotated[str, typer.Argument(metavar="TOOL", help="A tool id, e.g. vaerktoej2.")],
+    groups: Annotated[
+        int, typer.Option("--groups", help="Print N sets headed Gruppe 1 … Gruppe N.")
+    ] = 0,
+    day: Annotated[str | None, typer.Option("--date", help="Date, YYYY-MM-DD.")] = None,
+    variables: SetOption = None,
+    output: OutputOption = None,
+    paper_name: PaperOption = "a4",
+) -> None:
+    """One A4 sheet per group-work task, with room to write."""
+    from .documents import worksheet_markdown, write_pdf
+
+    text = worksheet_markdown(
+        _library(), tool_id, groups=groups, day=_day(day), variables=_variables(variables)
+    )
+    target = output or Path(f"{tool_id}-arbejdsark.pdf")
+    write_pdf(text, target, paper=paper_name, where=f"worksheets of {tool_id}")
+    typer.echo(f"wrote {target}")
+
+
+@app.command("handout")
+@reports_errors
+def handout_command(
+    handout_id: Annotated[str, typer.Argument(metavar="ID", help="A handout id (see kit list).")],
+    output: OutputOption = None,
+    paper_name: PaperOption = "a4",
+) -> None:
+    """An advice list, model or table as a printable one-page handout."""
+    from .documents import handout_markdown, write_pdf
+
+    text = handout_markdown(_library(), handout_id)
+    target = output or Path(f"{handout_id}.pdf")
+    write_pdf(text, target, paper=paper_name, where=f"handout {handout_id}")
+    typer.echo(f"wrote {target}")
+
+
 def main() -> None:
     """Console-script entry point: usage errors as one line, exit code 2."""
     from typer.exceptions import TyperException

@@ -10,15 +10,16 @@ Besides CommonMark and tables, the templates use:
   metadata and the running header and footer of every page;
 - `- [ ] item` for checklist boxes; `> ...` for a TIP box; `***` for a page break;
 - fenced blocks: ```` ```lines N ```` (N ruled writing lines, or `fill` to share the rest
-  of the page between the writing spaces on it) and ```` ```fields ```` (one `Label: value`
-  per line; an empty value becomes a line to write on).
+  of the page between the writing spaces on it), ```` ```fields ```` (one `Label: value`
+  per line; an empty value becomes a line to write on) and ```` ```space MM ```` (blank
+  space, e.g. on a title page).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -145,43 +146,27 @@ def _inline(node: SyntaxTreeNode) -> str:
 
 
 class WritingLines(Flowable):  # type: ignore[misc]
-    """Ruled lines to write on: a fixed count, or a share of what is left of the page.
+    """Ruled lines to write on: a fixed count, or (`count=None`) a share of the page.
 
-    A `fill` space measures the flowables that follow it up to the next page break (the
-    later questions and spaces) and takes an equal share of the height they leave.
+    `fill` spaces get their line count from `_size_fill_spaces` before the build.
     """
 
-    def __init__(self, count: int | None, look: Look) -> None:
+    def __init__(self, count: int | None) -> None:
         super().__init__()
         self.count = count
-        self.after: list[Flowable] = []
-        self.fills_after = 0
-        self.look = look
+        self.lines = count or 3
         self.height = 0.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        if self.count is not None:
-            self.height = self.count * LINE_GAP
-        else:
-            others = sum(
-                f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-                for f in self.after
-            )
-            share = (avail_height - others) / (1 + self.fills_after)
-            lines = max(3, int(share // LINE_GAP))
-            self.height = lines * LINE_GAP
+        self.height = self.lines * LINE_GAP
         return self.width, self.height
-
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return []
 
     def draw(self) -> None:
         c = self.canv
         c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
-        lines = round(self.height / LINE_GAP)
-        for i in range(lines):
+        for i in range(self.lines):
             y = self.height - (i + 1) * LINE_GAP + 1
             c.line(0, y, self.width, y)
 
@@ -223,7 +208,6 @@ class _Builder:
     look: Look
     width: float
     headings: int = 0
-    fills: list[WritingLines] = field(default_factory=list)
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Flowable]:
         out: list[Flowable] = []
@@ -253,7 +237,6 @@ class _Builder:
         elif kind == "table":
             yield self.table(node)
         elif kind == "hr":
-            self.close_page()
             yield PageBreak()
         elif kind == "fence":
             yield from self.fence(node)
@@ -359,37 +342,40 @@ class _Builder:
             arg = words[1] if len(words) > 1 else "fill"
             if arg != "fill" and not arg.isdigit():
                 raise InputError(f"document: ```lines takes a number or fill, not {arg!r}")
-            space = WritingLines(None if arg == "fill" else int(arg), self.look)
-            if space.count is None:
-                self.fills.append(space)
-            yield space
+            yield WritingLines(None if arg == "fill" else int(arg))
             yield Spacer(0, 4)
+        elif kind == "space":
+            yield Spacer(0, float(words[1]) * MM if len(words) > 1 else 10 * MM)
         elif kind == "fields":
             yield _fields(node.content, self.styles, self.width)
             yield Spacer(0, 10)
         else:
             raise InputError(f"document: unknown fenced block ```{kind}")
 
-    def close_page(self) -> None:
-        self.fills = []
 
+def _size_fill_spaces(flowables: list[Flowable], width: float, height: float) -> None:
+    """Share what each page leaves free between the `fill` writing spaces on it.
 
-def _link_fill_spaces(flowables: list[Flowable]) -> None:
-    """Tell each `fill` writing space what follows it on its page."""
+    A page is what lies between two page breaks; its other flowables are measured at the
+    frame's width, and the height they leave is split evenly, in whole lines.
+    """
+    measure = Canvas(io.BytesIO())
     page: list[Flowable] = []
     for flowable in [*flowables, PageBreak()]:
-        if isinstance(flowable, PageBreak):
-            for i, item in enumerate(page):
-                if isinstance(item, WritingLines) and item.count is None:
-                    rest = page[i + 1 :]
-                    item.after = [f for f in rest if not isinstance(f, WritingLines)]
-                    item.fills_after = sum(
-                        1 for f in rest if isinstance(f, WritingLines) and f.count is None
-                    )
-                    item.after += [f for f in rest if isinstance(f, WritingLines) and f.count]
-            page = []
-        else:
+        if not isinstance(flowable, PageBreak):
             page.append(flowable)
+            continue
+        fills = [f for f in page if isinstance(f, WritingLines) and f.count is None]
+        if fills:
+            used = sum(
+                f.wrapOn(measure, width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                for f in page
+                if f not in fills
+            )
+            free = height - used - LINE_GAP  # one line of slack for rounding in the frame
+            for f in fills:
+                f.lines = max(3, int(free / len(fills) // LINE_GAP))
+        page = []
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -443,6 +429,9 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
         mark = getattr(flowable, "_bookmark", None)
         if mark is not None:
             key, level, text = mark
+            # An outline cannot skip a level (a "### Gruppe 1" with no section above it).
+            level = min(level, getattr(self, "_outline_level", -1) + 1)
+            self._outline_level = level
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(text, key, level=level, closed=False)
             self.canv.showOutline()
@@ -470,10 +459,11 @@ def markdown_pdf(
     page = paper(paper_id)
     page_width, page_height = page.width * MM, page.height * MM
     width = page_width - 2 * MARGIN
-    builder = _Builder(_styles(look), look, width)
+    builder = _Builder(_styles(look), look, width - 12)  # inside the frame's padding
     parser = MarkdownIt("commonmark").enable("table")
     flowables = builder.blocks(SyntaxTreeNode(parser.parse(body)).children)
-    _link_fill_spaces(flowables)
+    frame_height = page_height - 2 * MARGIN_Y
+    _size_fill_spaces(flowables, width - 12, frame_height - 12)  # the frame's own padding
     buffer = io.BytesIO()
     doc = _Doc(
         buffer,

@@ -1,0 +1,101 @@
+"""The facilitator guide, the group worksheets and the handouts of the library, as PDFs.
+
+Each document is a Jinja template under `templates/documents/` that renders Markdown;
+`document.markdown_pdf` typesets it. The functions here only gather what a template sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .library import Library
+from .output import check_target, write_atomic
+from .schedule import fit
+from .templating import render
+
+Variables = Mapping[str, str]
+MAX_GROUPS = 30
+
+
+def _tool_context(
+    library: Library,
+    tool_id: str,
+    variables: Variables,
+    *,
+    minutes: int | None = None,
+    start: time | None = None,
+    day: date | None = None,
+) -> dict[str, Any]:
+    tool = library.tool(tool_id)
+    return {
+        "tool": tool,
+        "schedule": fit(tool, minutes, start=start, day=day),
+        "questions": {g.id: library.questions(tool, g.id) for g in tool.group_work},
+        "publication": library.publications[tool.source.publication],
+        "vars": dict(variables),
+        "day": day,
+    }
+
+
+def guide_markdown(
+    library: Library,
+    tool_id: str,
+    *,
+    minutes: int | None = None,
+    start: time | None = None,
+    day: date | None = None,
+    variables: Variables | None = None,
+    templates: Iterable[Path] = (),
+) -> str:
+    """The meeting leader's guide to a tool, as Markdown with front matter."""
+    context = _tool_context(
+        library, tool_id, variables or {}, minutes=minutes, start=start, day=day
+    )
+    return render("documents/guide.md.j2", templates, **context)
+
+
+def worksheet_markdown(
+    library: Library,
+    tool_id: str,
+    *,
+    groups: int = 0,
+    day: date | None = None,
+    variables: Variables | None = None,
+    templates: Iterable[Path] = (),
+) -> str:
+    """One sheet per group-work task; with `groups`, one labelled set per group."""
+    if not 0 <= groups <= MAX_GROUPS:
+        raise InputError(f"--groups {groups}: give a number from 1 to {MAX_GROUPS}")
+    context = _tool_context(library, tool_id, variables or {}, day=day)
+    if not context["tool"].group_work:
+        raise InputError(f"{tool_id}: the tool has no group work to make worksheets for")
+    context["groups"] = list(range(1, groups + 1)) if groups else [0]
+    return render("documents/worksheet.md.j2", templates, **context)
+
+
+def handout_markdown(library: Library, handout_id: str, *, templates: Iterable[Path] = ()) -> str:
+    """A handout as Markdown with front matter."""
+    handout = library.handout(handout_id)
+    return render(
+        "documents/handout.md.j2",
+        templates,
+        handout=handout,
+        publication=library.publications[handout.source.publication],
+    )
+
+
+def pdf(markdown: str, *, paper: str = "a4", where: str = "", **look: str) -> bytes:
+    """Typeset a rendered document template."""
+    from .document import Look, markdown_pdf
+
+    return markdown_pdf(markdown, paper_id=paper, look=Look(**look), where=where)
+
+
+def write_pdf(markdown: str, output: Path, *, paper: str = "a4", where: str = "") -> Path:
+    """Typeset and write, whole or not at all."""
+    check_target(output)
+    return write_atomic(output, pdf(markdown, paper=paper, where=where))

@@ -1,0 +1,231 @@
+"""Guides, worksheets and handouts: every word of the source on the page, inside the margins."""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from fremfaerd_kit.document import MARGIN, MARGIN_Y, markdown_pdf
+from fremfaerd_kit.documents import guide_markdown, handout_markdown, pdf, worksheet_markdown
+from fremfaerd_kit.errors import InputError
+from fremfaerd_kit.library import Library, load_library
+from fremfaerd_kit.presets import MM
+
+from .conftest import run_kit
+from .pdfread import open_pdf
+
+LIBRARY = load_library()
+TOOLS = sorted(LIBRARY.tools)
+HANDOUTS = sorted(LIBRARY.handouts)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def page_texts(doc: pymupdf.Document) -> list[str]:
+    return [flat(page.get_text()) for page in doc]
+
+
+def assert_in_order(text: str, expected: list[str]) -> None:
+    at = 0
+    for item in expected:
+        found = text.find(flat(item), at)
+        assert found >= 0, f"missing or out of order: {item!r}"
+        at = found
+
+
+def assert_inside_margins(doc: pymupdf.Document) -> None:
+    """Body text inside the frame at 10 pt or more; header and footer inside the page's margin."""
+    for page in doc:
+        width, height = page.rect.width, page.rect.height
+        for block in page.get_text("dict")["blocks"]:
+            for line in block.get("lines", []):
+                for span in line["spans"]:
+                    if not span["text"].strip():
+                        continue
+                    x0, top, x1, bottom = span["bbox"]
+                    assert x0 >= MARGIN - 0.5 and x1 <= width - MARGIN + 0.5, span["text"]
+                    in_body = top >= MARGIN_Y - 0.5 and bottom <= height - MARGIN_Y + 0.5
+                    if in_body:
+                        assert span["size"] >= 10 - 0.01, (span["text"], span["size"])
+                    else:  # running header or footer: small, but well inside the paper
+                        assert top >= 6 * MM and bottom <= height - 6 * MM, span["text"]
+        for drawing in page.get_drawings():
+            r = drawing["rect"]
+            assert r.x0 >= MARGIN - 1 and r.x1 <= width - MARGIN + 1, drawing
+
+
+# --- guides -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tool_id", TOOLS)
+def test_every_guide_holds_the_whole_tool_in_the_source_order(library: Library, tool_id: str):
+    tool = library.tool(tool_id)
+    doc = open_pdf(pdf(guide_markdown(library, tool_id)))
+    text = " ".join(page_texts(doc))
+    expected: list[str] = [tool.title, *tool.intro, tool.purpose]
+    if tool.use_when:
+        expected += [tool.use_when.title, *tool.use_when.items]
+    expected += [*tool.preparation, *tool.steps]
+    if tool.example:
+        expected.append(tool.example.text)
+    expected += [b.title for b in tool.agenda.blocks]
+    for group in tool.group_work:
+        expected += [group.title, *library.questions(tool, group.id)]
+        expected += [t.text for t in group.tips]
+    if tool.checklist:
+        expected += [tool.checklist.title, *tool.checklist.items]
+    assert_in_order(text, expected)
+    assert_inside_margins(doc)
+    # A bookmark for every section.
+    toc = [flat(title) for _, title, _ in doc.get_toc()]
+    sections = ["Formål"] + (["Introduktion"] if tool.intro else [])
+    sections += [flat(f"{g.heading or 'Gruppearbejde'}: {g.title}") for g in tool.group_work]
+    if tool.checklist:
+        sections.append(tool.checklist.title)
+    for section in sections:
+        assert section in toc
+    # Every page names the tool and its source, and numbers itself.
+    for number, page in enumerate(page_texts(doc), 1):
+        assert tool.label in page and f"Side {number} af {len(doc)}" in page
+        assert "Kilde:" in page
+
+
+def test_the_guide_of_vaerktoej2_has_boxes_numbered_steps_and_a_scaled_agenda(library: Library):
+    doc = open_pdf(pdf(guide_markdown(library, "vaerktoej2", minutes=90)))
+    text = " ".join(page_texts(doc))
+    assert "☐ Download og print arbejdsarket til alle deltagere." in text
+    assert "☐ Undersøgt, hvilke kerneopgaver teknologien påvirker" in text
+    assert "1. Mødeleder sender dagsorden til deltagere" in text
+    assert "0:10–0:35 · Gruppearbejde 1: Kortlæg kerneopgaver (25 min)" in text
+    toc = [title for _, title, _ in doc.get_toc()]
+    assert toc.index("Introduktion") < toc.index("Sådan gør I") < toc.index("Eksempel")
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(library: Library):
+    for tool_id in TOOLS:
+        doc = open_pdf(pdf(guide_markdown(library, tool_id)))
+        for page in doc:
+            lines = [
+                (
+                    line["bbox"][3],
+                    max(s["size"] for s in line["spans"] if any(c.isalpha() for c in s["text"])),
+                )
+                for block in page.get_text("dict")["blocks"]
+                for line in block.get("lines", [])
+                if line["bbox"][3] < page.rect.height - MARGIN_Y
+                and any(c.isalpha() for s in line["spans"] for c in s["text"])
+            ]
+            last_size = max(lines)[1]
+            assert last_size < 12, f"{tool_id}: a heading ends page {page.number + 1}"
+
+
+# --- worksheets -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tool_id", TOOLS)
+def test_every_tool_has_one_worksheet_per_group_work(library: Library, tool_id: str):
+    tool = library.tool(tool_id)
+    doc = open_pdf(pdf(worksheet_markdown(library, tool_id)))
+    pages = page_texts(doc)
+    assert len(pages) == len(tool.group_work)
+    for page, group in zip(pages, tool.group_work, strict=True):
+        assert_in_order(page, [group.title, *library.questions(tool, group.id)])
+        assert "Teknologi:" in page and "Arbejdsplads:" in page
+    assert_inside_margins(doc)
+
+
+def test_groups_give_labelled_sets_and_set_fills_the_header(library: Library):
+    tool = library.tool("vaerktoej2")
+    text = worksheet_markdown(
+        library,
+        "vaerktoej2",
+        groups=3,
+        variables={"teknologi": "vasketoilet", "arbejdsplads": "Hjemmeplejen Nord"},
+    )
+    doc = open_pdf(pdf(text))
+    pages = page_texts(doc)
+    assert len(pages) == 3 * len(tool.group_work)
+    for index, page in enumerate(pages):
+        assert page.startswith(f"Gruppe {index // len(tool.group_work) + 1} ") or (
+            f" Gruppe {index // len(tool.group_work) + 1} " in page
+        )
+        assert "Teknologi: vasketoilet" in page
+        assert "Arbejdsplads: Hjemmeplejen Nord" in page
+    # The writing space fills each page: ruled lines reach down near the foot.
+    for page in doc:
+        lowest = max(d["rect"].y1 for d in page.get_drawings())
+        assert lowest > page.rect.height - MARGIN_Y - 60 * MM
+
+
+def test_without_set_the_header_fields_are_lines_to_write_on(library: Library):
+    doc = open_pdf(pdf(worksheet_markdown(library, "hvem-definerer-kerneopgaven")))
+    words = [w[4] for w in doc[0].get_text("words")]
+    assert words[words.index("Teknologi:") + 1] == "Arbejdsplads:"
+
+
+# --- handouts -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("handout_id", HANDOUTS)
+def test_every_handout_is_one_page_with_every_item(library: Library, handout_id: str):
+    handout = library.handout(handout_id)
+    doc = open_pdf(pdf(handout_markdown(library, handout_id)))
+    assert len(doc) == 1
+    text = page_texts(doc)[0]
+    expected = [handout.title] + ([handout.intro] if handout.intro else [])
+    for item in handout.items:
+        expected += [item.title or "", item.text]
+    for group in handout.groups:
+        expected.append(group.title)
+        for item in group.items:
+            expected += [item.title or "", item.text]
+    if handout.outro:
+        expected.append(handout.outro)
+    assert_in_order(text, [e for e in expected if e])
+    if handout.table:
+        words = set(text.split())
+        for row in [handout.table.columns, *handout.table.rows]:
+            for cell in row:
+                assert set(cell.split()) <= words
+    assert_inside_margins(doc)
+
+
+def test_the_good_work_handout_is_a_three_column_table(library: Library):
+    doc = open_pdf(pdf(handout_markdown(library, "digitalisering-og-det-gode-arbejde")))
+    tables = doc[0].find_tables().tables
+    assert len(tables) == 1 and tables[0].col_count == 3
+    columns = library.handout("digitalisering-og-det-gode-arbejde").table.columns  # type: ignore[union-attr]
+    assert_in_order(page_texts(doc)[0], columns)
+
+
+# --- errors and the command -----------------------------------------------------------------
+
+
+def test_text_the_font_cannot_draw_is_an_error_naming_it():
+    message = r"guide: line 4 of the document: the font cannot draw '漢' \(U\+6F22\)"
+    with pytest.raises(InputError, match=message):
+        markdown_pdf("# Titel\n\nHej\n漢 og ☃\n", where="guide")
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["guide", "vaerktoej2", "--minutes", "90"], "vaerktoej2-guide.pdf"),
+        (["worksheet", "vaerktoej2", "--groups", "2", "--set", "teknologi=robot"],
+         "vaerktoej2-arbejdsark.pdf"),
+        (["handout", "kompetencehjulet"], "kompetencehjulet.pdf"),
+    ],
+)  # fmt: skip
+def test_the_commands_write_their_pdf(tmp_path, args, name):
+    result = run_kit(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+
+
+def test_an_unknown_handout_is_one_line_and_exit_2(tmp_path):
+    result = run_kit("handout", "ti-principper", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "unknown handout `ti-principper`" in result.stderr
