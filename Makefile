@@ -19,11 +19,11 @@ system:
 	scripts/install-system-packages $(SYSTEM_PACKAGES)
 
 kit: setup
-	$(BIN)/kit list
+	$(BIN)/kit build
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests examples
+	$(BIN)/ruff format --check src tests examples
 	$(BIN)/mypy
 
 test: setup system lint

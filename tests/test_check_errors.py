@@ -162,6 +162,7 @@ def test_duplicate_item_id_across_files_names_both(tmp_path: Path):
         load_library([tmp_path])
     assert str(caught.value) == (
         f"{tmp_path / 'b.yaml'}:2:1: id: duplicate id `min-bunke`: also in {tmp_path / 'a.yaml'}"
+        "; to replace that item on purpose, add `replaces: true`"
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import InputError
-from .frontmatter import split_front_matter
+from .frontmatter import Look, split_front_matter
 from .library import Library
 from .output import check_target, write_atomic
 from .schedule import Schedule
@@ -59,12 +59,13 @@ def agenda_pdf(
     *,
     paper: str = "a4",
     templates: Iterable[Path] = (),
+    look: Look | None = None,
 ) -> bytes:
     """The agenda as a PDF: one A4 page per agenda where it fits."""
     from .document import markdown_pdf
 
     text = agenda_markdown(library, schedule, audience, templates=templates, front_matter=True)
-    return markdown_pdf(text, paper_id=paper, where=f"agenda of {schedule.tool.id}")
+    return markdown_pdf(text, paper_id=paper, look=look, where=f"agenda of {schedule.tool.id}")
 
 
 def _stamp(schedule_start: datetime) -> datetime:
@@ -146,11 +147,12 @@ def render_agenda(
     audience: Audience = "both",
     paper: str = "a4",
     templates: Iterable[Path] = (),
+    look: Look | None = None,
 ) -> bytes:
     """The agenda as bytes in `fmt`."""
     templates = tuple(templates)
     if fmt == "pdf":
-        return agenda_pdf(library, schedule, audience, paper=paper, templates=templates)
+        return agenda_pdf(library, schedule, audience, paper=paper, templates=templates, look=look)
     if fmt == "md":
         return agenda_markdown(library, schedule, audience, templates=templates).encode()
     return agenda_ics(library, schedule, templates=templates)

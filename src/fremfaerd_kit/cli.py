@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.exceptions import TyperException
 
 from .errors import ContentError, KitError
 
@@ -49,6 +50,16 @@ def reports_errors(command: F) -> F:
         except KeyboardInterrupt:
             typer.echo("kit: interrupted", err=True)
             raise typer.Exit(130) from None
+        except (TyperException, typer.Exit):
+            raise  # usage errors: main() prints them
+        except Exception as exc:  # a bug, not the user's input: say so in one line
+            if State.debug:
+                raise
+            typer.echo(
+                f"kit: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                err=True,
+            )
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -428,6 +439,81 @@ def handout_command(
     target = output or Path(f"{handout_id}.pdf")
     write_pdf(text, target, paper=paper_name, where=f"handout {handout_id}")
     typer.echo(f"wrote {target}")
+
+
+@app.command("build")
+@reports_errors
+def build_command(
+    kit_file: Annotated[
+        Path | None,
+        typer.Argument(metavar="[KITFILE]", help="A kit file; without one, the default kit."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Folder to write; default: ./kit or ./KITFILE-NAME."),
+    ] = None,
+    make_zip: Annotated[bool, typer.Option("--zip", help="Also write FOLDER.zip.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or table.")] = False,
+) -> None:
+    """Build a whole workshop kit: guide, agendas, worksheets, cards, handouts, invitation."""
+    from .build import build_kit
+    from .kitfile import default_kit, load_kit
+    from .library import load_library
+
+    kit = load_kit(kit_file) if kit_file else default_kit()
+    folder = output or Path(kit_file.stem if kit_file else "kit")
+    library = load_library([*State.content, *kit.content_folders()])
+    if quiet:
+        built = build_kit(kit, folder, make_zip=make_zip, library=library)
+    else:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        console = Console(stderr=True)
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+        ) as bar:
+            task = bar.add_task("building", total=None)
+            built = build_kit(
+                kit,
+                folder,
+                make_zip=make_zip,
+                library=library,
+                progress=lambda step: bar.update(task, description=f"building: {step}"),
+            )
+        _summary(built)
+    typer.echo(f"wrote {len(built.files)} files to {built.folder}/ (see index.md)")
+    if built.zip_path:
+        typer.echo(f"wrote {built.zip_path}")
+
+
+def _summary(built: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{built.folder}/", title_justify="left")
+    for column in ("file", "pages", "size", "print"):
+        table.add_column(column, justify="right" if column in ("pages", "size") else "left")
+    for f in built.files:
+        how = f"{f.copies} × {f.sides}" if f.copies else "-"
+        table.add_row(f.name, str(f.pages or "-"), f"{len(f.data) / 1024:.0f} kB", how)
+    Console().print(table)
+
+
+@app.command("init")
+@reports_errors
+def init_command(
+    path: Annotated[Path, typer.Argument(metavar="KITFILE", help="The kit file to write.")],
+) -> None:
+    """Write a commented starter kit file to edit."""
+    from .errors import OutputPathError
+    from .output import write_atomic
+    from .resources import templates_dir
+
+    if path.exists():
+        raise OutputPathError(f"{path}: already exists; choose another name or remove it")
+    write_atomic(path, (templates_dir() / "kit" / "starter.yaml").read_bytes())
+    typer.echo(f"wrote {path}; edit it, then: kit build {path}")
 
 
 def main() -> None:

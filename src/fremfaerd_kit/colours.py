@@ -40,3 +40,10 @@ def lightness(colour: str) -> float:
     """CIE L* (0..100): how light the colour prints in greyscale."""
     y = luminance(colour)
     return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else y * 24389 / 27
+
+
+def tint(colour: str, amount: float = 0.88) -> str:
+    """`colour` mixed with white (`amount` of white), for a light background of that hue."""
+    r, g, b = rgb(colour)
+    mixed = (round(255 * (c + (1 - c) * amount)) for c in (r, g, b))
+    return "#" + "".join(f"{v:02X}" for v in mixed)

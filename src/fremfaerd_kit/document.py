@@ -28,6 +28,7 @@ from markdown_it.tree import SyntaxTreeNode
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -46,7 +47,7 @@ from reportlab.platypus import (
 
 from . import fonts
 from .errors import InputError
-from .frontmatter import FrontMatter, split_front_matter
+from .frontmatter import FrontMatter, Look, split_front_matter
 from .presets import MM, paper
 
 MARGIN = 20 * MM
@@ -59,14 +60,6 @@ LINE_GAP = 9 * MM
 INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9A9A9A")
-
-
-@dataclass(frozen=True)
-class Look:
-    """What branding may change: the accent colour of headings, boxes and rules."""
-
-    accent: str = "#1F4E79"
-    tint: str = "#EAF1F8"
 
 
 # --- styles ------------------------------------------------------------------------------
@@ -414,9 +407,18 @@ def _numbered_canvas(front: FrontMatter, look: Look) -> Callable[..., Canvas]:
                 self.setStrokeColor(colors.HexColor(look.accent))
                 self.setLineWidth(0.6)
                 self.line(MARGIN, top - 2 * MM, width - MARGIN, top - 2 * MM)
+            if look.logo is not None:
+                logo = ImageReader(str(look.logo))
+                w, h = logo.getSize()
+                wide = min(5 * MM * w / h, 40 * MM)
+                self.drawImage(
+                    logo, width - MARGIN - wide, top - 1 * MM, wide, wide * h / w, mask="auto"
+                )
             bottom = MARGIN_Y - 9 * MM
             if front.footer:
                 self.drawString(MARGIN, bottom, front.footer)
+            if look.footer:
+                self.drawString(MARGIN, bottom + 4 * MM, look.footer)
             label = front.page_label.format(page=self._pageNumber, pages=total)
             self.drawRightString(width - MARGIN, bottom, label)
             self.restoreState()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .frontmatter import Look
 from .library import Library
 from .output import check_target, write_atomic
 from .schedule import fit
@@ -88,11 +89,11 @@ def handout_markdown(library: Library, handout_id: str, *, templates: Iterable[P
     )
 
 
-def pdf(markdown: str, *, paper: str = "a4", where: str = "", **look: str) -> bytes:
+def pdf(markdown: str, *, paper: str = "a4", where: str = "", look: Look | None = None) -> bytes:
     """Typeset a rendered document template."""
-    from .document import Look, markdown_pdf
+    from .document import markdown_pdf
 
-    return markdown_pdf(markdown, paper_id=paper, look=Look(**look), where=where)
+    return markdown_pdf(markdown, paper_id=paper, look=look, where=where)
 
 
 def write_pdf(markdown: str, output: Path, *, paper: str = "a4", where: str = "") -> Path:

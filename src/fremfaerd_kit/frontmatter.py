@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
@@ -30,3 +31,13 @@ def split_front_matter(text: str) -> tuple[FrontMatter, str]:
         return FrontMatter(**{k: str(v) for k, v in data.items()}), text[end + 5 :]
     except TypeError as exc:
         raise InputError(f"document front matter: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Look:
+    """What branding may change: accent colour, a logo in the header, a footer line."""
+
+    accent: str = "#1F4E79"
+    tint: str = "#EAF1F8"
+    logo: Path | None = None
+    footer: str | None = None

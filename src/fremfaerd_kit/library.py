@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import model
+from .csvdeck import load_csv_deck
 from .errors import ContentError, InputError, Problem
 from .model import Deck, Handout, Item, Publication, SourcesFile, Tool
 from .resources import content_dir
@@ -20,6 +21,7 @@ from .textcheck import damage
 from .yamlsource import KeyPath, SourceFile, load_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
+CONTENT_SUFFIXES = (*YAML_SUFFIXES, ".csv")
 
 
 @dataclass
@@ -84,7 +86,7 @@ def check_files(paths: Iterable[Path]) -> Library:
     items: list[tuple[SourceFile, BaseModel]] = []
     for path in paths:
         try:
-            source = load_yaml(path)
+            source = load_csv_deck(path) if path.suffix == ".csv" else load_yaml(path)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
@@ -92,6 +94,7 @@ def check_files(paths: Iterable[Path]) -> Library:
         if item is not None:
             items.append((source, item))
     seen: dict[str, SourceFile] = {}
+    replaced: set[str] = set()
     for source, item in items:
         if isinstance(item, SourcesFile):
             for i, pub in enumerate(item.sources):
@@ -102,11 +105,25 @@ def check_files(paths: Iterable[Path]) -> Library:
                 library.publications[pub.id] = pub
             continue
         assert isinstance(item, Tool | Deck | Handout)
-        if item.id in seen:
+        if item.id in seen and not item.replaces:
             problems.append(
-                source.problem(("id",), f"duplicate id `{item.id}`: also in {seen[item.id].path}")
+                source.problem(
+                    ("id",),
+                    f"duplicate id `{item.id}`: also in {seen[item.id].path}; to replace that "
+                    "item on purpose, add `replaces: true`",
+                )
             )
             continue
+        if item.replaces and (item.id not in seen or item.id in replaced):
+            why = "it is replaced twice" if item.id in replaced else "there is none to replace"
+            problems.append(
+                source.problem(("replaces",), f"`replaces: true`, but {why} (id `{item.id}`)")
+            )
+            continue
+        if item.replaces:
+            replaced.add(item.id)
+            for table in (library.tools, library.decks, library.handouts):
+                table.pop(item.id, None)
         seen[item.id] = source
         library.files[item.id] = source
         if isinstance(item, Tool):
@@ -127,7 +144,7 @@ def _yaml_files(roots: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for root in roots:
         if root.is_dir():
-            files.extend(sorted(p for p in root.rglob("*") if p.suffix in YAML_SUFFIXES))
+            files.extend(sorted(p for p in root.rglob("*") if p.suffix in CONTENT_SUFFIXES))
         else:
             files.append(root)
     return files
@@ -160,7 +177,7 @@ def _validate(source: SourceFile, problems: list[Problem]) -> BaseModel | None:
     try:
         item = cls.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_translate(source, cls, exc))
+        problems.extend(translate_errors(source, cls, exc))
         return None
     return item if len(problems) == found else None
 
@@ -176,7 +193,9 @@ def _strings(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
             yield from _strings(value, (*path, i))
 
 
-def _translate(source: SourceFile, cls: type[BaseModel], exc: ValidationError) -> list[Problem]:
+def translate_errors(
+    source: SourceFile, cls: type[BaseModel], exc: ValidationError
+) -> list[Problem]:
     """Turn pydantic's errors into one line each, in the words of a YAML author."""
     problems = []
     for err in exc.errors(include_url=False):

@@ -85,6 +85,9 @@ class Deck(Model):
 
     kind: Literal["deck"]
     id: Id
+    replaces: bool = Field(
+        False, description="true to replace the built-in item with the same id on purpose"
+    )
     title: Text
     short_title: Text = Field(description="printed in the footer of each card")
     audience: Text | None = None
@@ -215,6 +218,9 @@ class Tool(Model):
 
     kind: Literal["tool"]
     id: Id
+    replaces: bool = Field(
+        False, description="true to replace the built-in item with the same id on purpose"
+    )
     label: Text = Field(description="short name, e.g. `Værktøj 2`")
     title: Text
     source: SourceRef
@@ -271,6 +277,9 @@ class Handout(Model):
 
     kind: Literal["handout"]
     id: Id
+    replaces: bool = Field(
+        False, description="true to replace the built-in item with the same id on purpose"
+    )
     title: Text
     source: SourceRef
     intro: Text | None = None

@@ -1,0 +1,209 @@
+"""Build a whole workshop kit: guide, agendas, worksheets, cards, handouts, invitation,
+calendar event and an index that says how to print each file.
+
+Everything is rendered in memory first; only when every document has been made are the
+files written, each atomically. A failed build therefore leaves an earlier kit as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .agenda import render_agenda
+from .colours import tint
+from .documents import guide_markdown, handout_markdown, pdf, worksheet_markdown
+from .errors import OutputPathError
+from .frontmatter import Look
+from .kitfile import Kit
+from .library import Library, load_library
+from .output import write_atomic
+from .schedule import fit
+from .templating import render
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class KitFileOut:
+    """One file of the kit and how to print it (`copies` 0: not for printing)."""
+
+    name: str
+    kind: str
+    data: bytes
+    copies: int = 1
+    sides: str = "one-sided"
+    item: str = ""
+
+    @property
+    def pages(self) -> int:
+        """Pages of a PDF (ReportLab leaves page objects uncompressed); 0 for other files."""
+        return (
+            len(re.findall(rb"/Type\s*/Page[^s]", self.data)) if self.name.endswith(".pdf") else 0
+        )
+
+
+@dataclass
+class BuiltKit:
+    folder: Path
+    files: list[KitFileOut] = field(default_factory=list)
+    zip_path: Path | None = None
+
+
+def plan_kit(
+    kit: Kit, library: Library | None = None, progress: Progress | None = None
+) -> list[KitFileOut]:
+    """Render every file of the kit in memory, in the order of the index."""
+    from .cards import CardOptions, render_cards
+
+    say = progress or (lambda _: None)
+    spec = kit.spec
+    library = library or load_library(kit.content_folders())
+    templates = [t for t in [kit.templates_folder()] if t is not None]
+    accent = spec.branding.accent
+    look = Look(
+        **({"accent": accent, "tint": tint(accent)} if accent else {}),
+        logo=kit.logo(),
+        footer=spec.branding.footer,
+    )
+    variables = spec.variables_for_templates()
+    tool = library.tool(spec.tool)
+    schedule = fit(tool, spec.minutes, start=spec.start_time, day=spec.date)
+    files: list[KitFileOut] = []
+
+    say("guide")
+    text = guide_markdown(
+        library,
+        tool.id,
+        minutes=schedule.minutes,
+        start=spec.start_time,
+        day=spec.date,
+        variables=variables,
+        templates=templates,
+    )
+    files.append(KitFileOut("01-guide.pdf", "guide", pdf(text, paper=spec.paper, look=look)))
+
+    say("dagsordener")
+    for audience, name, copies in (
+        ("facilitator", "02-dagsorden-moedeleder.pdf", 1),
+        ("participants", "03-dagsorden-deltagere.pdf", spec.participants),
+    ):
+        data = render_agenda(
+            library,
+            schedule,
+            fmt="pdf",
+            audience=audience,  # type: ignore[arg-type]
+            paper=spec.paper,
+            templates=templates,
+            look=look,
+        )
+        files.append(KitFileOut(name, f"agenda-{audience}", data, copies))
+
+    if tool.group_work:
+        say("arbejdsark")
+        text = worksheet_markdown(
+            library, tool.id, groups=spec.groups, day=spec.date, variables=variables,
+            templates=templates,
+        )  # fmt: skip
+        files.append(
+            KitFileOut("04-arbejdsark.pdf", "worksheets", pdf(text, paper=spec.paper, look=look))
+        )
+
+    for choice in spec.decks:
+        say(f"kort: {choice.id}")
+        options = CardOptions(
+            paper=spec.paper,
+            size=spec.card_size,
+            duplex=spec.duplex,
+            categories=tuple(choice.categories),
+            only=tuple(choice.only),
+        )
+        result = render_cards(library, [choice.id], options)
+        files.append(
+            KitFileOut(
+                f"05-kort-{choice.id}.pdf", "cards", result.pdf, spec.groups,
+                f"two-sided-{spec.duplex}-edge", choice.id,
+            )
+        )  # fmt: skip
+
+    for handout_id in spec.handouts:
+        say(f"handout: {handout_id}")
+        text = handout_markdown(library, handout_id, templates=templates)
+        files.append(
+            KitFileOut(
+                f"06-handout-{handout_id}.pdf", "handout", pdf(text, paper=spec.paper, look=look),
+                spec.participants, item=handout_id,
+            )
+        )  # fmt: skip
+
+    say("invitation")
+    invitation = render_agenda(
+        library, schedule, fmt="md", audience="participants", templates=templates
+    )
+    files.append(KitFileOut("invitation.md", "invitation", invitation, 0))
+    if schedule.starts_at is not None:
+        ics = render_agenda(library, schedule, fmt="ics", templates=templates)
+        files.append(KitFileOut("kalender.ics", "calendar", ics, 0))
+
+    say("index")
+    index = render(
+        "documents/index.md.j2",
+        templates,
+        kit=spec,
+        tool=tool,
+        schedule=schedule,
+        files=files,
+        library=library,
+        vars=variables,
+    )
+    files.append(KitFileOut("index.md", "index", index.encode(), 0))
+    return files
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    import time
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = max(int(epoch), 315532800) if epoch and epoch.isdigit() else 315532800  # 1980
+    t = time.gmtime(stamp)
+    return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
+
+
+def zip_bytes(files: list[KitFileOut], folder_name: str) -> bytes:
+    """The kit's files as a ZIP, byte for byte the same for the same files."""
+    buffer = io.BytesIO()
+    when = _zip_time()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for f in sorted(files, key=lambda f: f.name):
+            info = zipfile.ZipInfo(f"{folder_name}/{f.name}", date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, f.data)
+    return buffer.getvalue()
+
+
+def build_kit(
+    kit: Kit,
+    output: Path,
+    *,
+    make_zip: bool = False,
+    library: Library | None = None,
+    progress: Progress | None = None,
+) -> BuiltKit:
+    """Render the kit, then write its files into `output` (created if needed)."""
+    if output.exists() and not output.is_dir():
+        raise OutputPathError(f"{output}: is a file; give a folder for the kit")
+    files = plan_kit(kit, library, progress)
+    output.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        write_atomic(output / f.name, f.data)
+    built = BuiltKit(output, files)
+    if make_zip:
+        target = output.parent / f"{output.resolve().name}.zip"
+        built.zip_path = write_atomic(target, zip_bytes(files, output.resolve().name))
+    return built
