@@ -22,12 +22,16 @@ kit: setup
 	$(BIN)/kit build
 
 lint: setup
-	$(BIN)/ruff check src tests examples
-	$(BIN)/ruff format --check src tests examples
+	$(BIN)/ruff check src tests examples bench
+	$(BIN)/ruff format --check src tests examples bench
 	$(BIN)/mypy
 
 test: setup system lint
 	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) kit dist build .pytest_cache .ruff_cache .mypy_cache

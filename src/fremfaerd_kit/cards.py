@@ -147,7 +147,6 @@ class _Planner:
 
     def front(self, placed: PlacedCard) -> FrontPlan | None:
         deck, card = placed.deck, placed.card
-        index = deck.cards.index(card)
         category = deck.category(card.category)
         runs = [Run(card.question, fonts.BOLD)]
         blocks: list[tuple[list[Run], float]] = [(runs, self.size.question_pt)]
@@ -170,7 +169,7 @@ class _Planner:
                 ok = False
                 self.problems.append(
                     Problem(
-                        self.where(deck, ("cards", index, key)),
+                        self.where(deck, ("cards", _index(deck, card), key)),
                         f"card `{card.id}`: the font cannot draw "
                         f"{', '.join(repr(c) for c in missing)}",
                     )
@@ -188,7 +187,7 @@ class _Planner:
         if body is None:
             self.problems.append(
                 Problem(
-                    self.where(deck, ("cards", index)),
+                    self.where(deck, ("cards", _index(deck, card))),
                     f"card `{card.id}` does not fit a {self.size.width:g}×{self.size.height:g} mm "
                     f"card even at {self.floor:g} pt: shorten its text or choose a larger --size",
                 )
@@ -243,6 +242,11 @@ class _Planner:
                     )
                 )
         return BackPlan(deck, category, self.band_text(deck, category), title)
+
+
+def _index(deck: Deck, card: Card) -> int:
+    """The card's position in its deck (by identity: comparing models is slow)."""
+    return next(i for i, c in enumerate(deck.cards) if c is card)
 
 
 def _body_box(size: CardSize) -> Rect:

@@ -19,6 +19,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rendering it with Rich costs more than the rest of `kit --help`.
+    rich_markup_mode=None,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,7 +71,9 @@ def main_options(
     content: Annotated[
         list[Path] | None,
         typer.Option(
-            "--content", help="An extra folder (or file) of your own content; repeatable."
+            "--content",
+            metavar="DIR",
+            help="An extra folder (or file) of your own content; repeatable.",
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,

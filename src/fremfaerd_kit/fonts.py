@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -55,5 +55,10 @@ def missing_glyphs(text: str, font: str = REGULAR) -> list[str]:
 
 
 def width(text: str, font: str, size: float) -> float:
-    """Advance width of `text` in points."""
-    return float(pdfmetrics.stringWidth(text, font, size))
+    """Advance width of `text` in points (widths scale with size: measured once per word)."""
+    return _width_at_1000(text, font) * size / 1000
+
+
+@lru_cache(maxsize=1 << 16)
+def _width_at_1000(text: str, font: str) -> float:
+    return float(pdfmetrics.stringWidth(text, font, 1000))

@@ -120,8 +120,12 @@ def fit(
         fitted = Fitted(tuple(paragraphs), gap)
         return fitted if fitted.height <= box_height else None
 
+    # Most cards fit at their full size: try that first.
+    first = attempt(candidates[0])
+    if first is not None:
+        return first
     # Larger text never takes less room, so the first size that fits can be bisected for.
-    low, high, best = 0, len(candidates) - 1, None
+    low, high, best = 1, len(candidates) - 1, None
     while low <= high:
         mid = (low + high) // 2
         result = attempt(candidates[mid])

@@ -1,0 +1,191 @@
+"""Benchmarks of the `kit` command, as a user runs it: wall time, peak memory, output size.
+
+    .venv/bin/python bench/run.py [--runs 5] [--no-typst]
+
+Each case runs as a fresh process (cold start included), `--runs` times; the table shows
+the median time, the largest peak RSS and the size of what it wrote. The generated decks
+are also typeset by Typst (the `typst` package, `pip install -e '.[bench]'`) in an
+equivalent 3×3 poker-card layout with crop marks and backs, in the same run, so the ratio
+is measured on the same machine. Writes `docs/benchmarks.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+KIT = [sys.executable, "-m", "fremfaerd_kit"]
+FONTS = REPO / "src" / "fremfaerd_kit" / "fonts"
+CATEGORIES = [("hverdag", "#1D3B5A"), ("borgere", "#7A2E39"), ("kompetencer", "#2F5D3A"),
+              ("samarbejde", "#5B3F86")]  # fmt: skip
+
+
+@dataclass
+class Measure:
+    name: str
+    seconds: float
+    peak_mb: float
+    output_kb: float | None
+
+
+def run(
+    cmd: list[str], cwd: Path, output: Path | None, runs: int
+) -> tuple[float, float, float | None]:
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        if status != 0:
+            raise SystemExit(
+                f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}"
+            )
+        peaks.append(usage.ru_maxrss / 1024)  # kB on Linux
+    size = None
+    if output is not None:
+        size = (sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+                if output.is_dir() else output.stat().st_size) / 1024  # fmt: skip
+    return statistics.median(times), max(peaks), size
+
+
+def cards(count: int) -> list[tuple[str, str, str]]:
+    """`count` cards: category, question, example; realistic lengths, all different."""
+    found = []
+    for i in range(count):
+        category = CATEGORIES[i % len(CATEGORIES)][0]
+        question = (f"Spørgsmål {i + 1}: Hvordan påvirker den nye teknologi jeres hverdag, "
+                    "og hvad skal I være særligt opmærksomme på?")  # fmt: skip
+        example = (f"For eksempel nr. {i + 1}: når I aftaler, hvem der gør hvad, og hvordan "
+                   "I følger op på det sammen.")  # fmt: skip
+        found.append((category, question, example))
+    return found
+
+
+def deck_yaml(count: int) -> str:
+    lines = ["kind: deck", "id: bench", "title: Benchmark", "short_title: Bench",
+             "source: {publication: egne, section: benchmark}", "categories:"]  # fmt: skip
+    for cat, colour in CATEGORIES:
+        lines.append(f'  - {{id: {cat}, name: {cat.capitalize()}, colour: "{colour}"}}')
+    lines.append("cards:")
+    for i, (cat, question, example) in enumerate(cards(count)):
+        lines += [f"  - id: k{i + 1}", f"    category: {cat}", f'    question: "{question}"',
+                  f'    example: "{example.removeprefix("For eksempel ")}"']  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def typst_source(count: int) -> str:
+    """The same cards as Typst: A4, 3×3 poker cards (63×88 mm), crop marks, back pages."""
+    colours = dict(CATEGORIES)
+    head = (Path(__file__).parent / "cards.typ").read_text(encoding="utf-8")
+    x0, y0 = (210 - 3 * 63) / 2, (297 - 3 * 88) / 2
+    out = [head]
+    items = cards(count)
+    for start in range(0, len(items), 9):
+        chunk = items[start : start + 9]
+        for k, (cat, q, ex) in enumerate(chunk):
+            x, y = x0 + (k % 3) * 63, y0 + (k // 3) * 88
+            out.append(f'#place(dx: {x}mm, dy: {y}mm, front("{cat}", "{colours[cat]}", "{q}", '
+                       f'"{ex.removeprefix("For eksempel ")}", {start + k + 1}))')  # fmt: skip
+            for cx in (x, x + 63):
+                for cy in (y, y + 88):
+                    out.append(f"#mark({cx}mm, {cy}mm)")
+        out.append("#pagebreak()")
+        for k, (cat, _, _) in enumerate(chunk):
+            x, y = x0 + (2 - k % 3) * 63, y0 + (k // 3) * 88  # mirrored for long-edge duplex
+            out.append(f'#place(dx: {x}mm, dy: {y}mm, back("{colours[cat]}"))')
+        if start + 9 < len(items):
+            out.append("#pagebreak()")
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the kit command.")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-typst", action="store_true")
+    parser.add_argument("--sizes", default="40,400,4000")
+    args = parser.parse_args()
+    try:
+        import typst  # noqa: F401
+
+        have_typst = not args.no_typst
+    except ImportError:
+        have_typst = False
+
+    rows: list[Measure] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+
+        def case(name: str, cmd: list[str], output: Path | None, runs: int = args.runs) -> None:
+            seconds, peak, size = run(cmd, work, output, runs)
+            rows.append(Measure(name, seconds, peak, size))
+            print(f"{name:<42} {seconds:7.2f} s {peak:7.0f} MB", flush=True)
+
+        case("kit --help (cold start)", [*KIT, "--help"], None)
+        case("kit cards (dialogkort, 35 cards)", [*KIT, "cards", "-o", "d.pdf"], work / "d.pdf")
+        case("kit agenda vaerktoej2 --minutes 90", [*KIT, "agenda", "vaerktoej2", "--minutes", "90",
+             "-o", "a.pdf"], work / "a.pdf")  # fmt: skip
+        case("kit build (default kit)", [*KIT, "build", "-q", "-o", "kit"], work / "kit")
+        for n in (int(s) for s in args.sizes.split(",")):
+            content = work / f"deck{n}"
+            content.mkdir()
+            (content / "bench.yaml").write_text(deck_yaml(n), encoding="utf-8")
+            runs = args.runs if n < 4000 else max(3, args.runs // 2)
+            case(f"kit cards, {n} generated cards", [*KIT, "--content", str(content), "cards",
+                 "bench", "-o", f"c{n}.pdf"], work / f"c{n}.pdf", runs)  # fmt: skip
+            if have_typst:
+                source = work / f"c{n}.typ"
+                source.write_text(typst_source(n), encoding="utf-8")
+                target = str(work / f"t{n}.pdf")
+                code = (f"import typst; typst.compile({str(source)!r}, output={target!r}, "
+                        f"font_paths=[{str(FONTS)!r}])")  # fmt: skip
+                case(
+                    f"typst, same {n} cards", [sys.executable, "-c", code], work / f"t{n}.pdf", runs
+                )
+
+    write_report(rows, have_typst)
+
+
+def write_report(rows: list[Measure], have_typst: bool) -> None:
+    cpu = platform.processor() or platform.machine()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `bench/run.py` on {platform.system()} {platform.release()}, {cpu}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}. Each row is a fresh "
+        "process (cold start included): median wall time, largest peak RSS, size written.",
+        "",
+        "| case | time | peak memory | output |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for m in rows:
+        size = f"{m.output_kb:,.0f} kB" if m.output_kb is not None else "–"
+        lines.append(f"| {m.name} | {m.seconds:.2f} s | {m.peak_mb:.0f} MB | {size} |")
+    by_name = {m.name: m for m in rows}
+    ratios = []
+    for m in rows:
+        if m.name.startswith("kit cards, "):
+            n = m.name.split()[2]
+            t = by_name.get(f"typst, same {n} cards")
+            if t:
+                ratios.append(f"- {n} cards: kit {m.seconds:.2f} s, Typst {t.seconds:.2f} s "
+                              f"(kit/Typst = {m.seconds / t.seconds:.2f})")  # fmt: skip
+    if ratios:
+        lines += ["", "Against Typst, same cards, same machine, same run:", "", *ratios]
+    elif not have_typst:
+        lines += ["", "Typst was not installed (`pip install -e '.[bench]'`): no comparison."]
+    (REPO / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {REPO / 'docs' / 'benchmarks.md'}")
+
+
+if __name__ == "__main__":
+    main()
