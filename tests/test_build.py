@@ -269,3 +269,30 @@ def _no_stray_temporary_files(tmp_path):
     stray = [p for p in tmp_path.rglob(".*.tmp")]
     assert stray == []
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_ctrl_c_midway_leaves_the_earlier_kit_and_no_temporary_files(tmp_path):
+    import signal
+    import time
+
+    big = tmp_path / "egne"
+    big.mkdir()
+    rows = ["spørgsmål,kategori"] + [
+        f"Spørgsmål nummer {i} om hverdagen?,Hverdag" for i in range(3000)
+    ]
+    (big / "mange.csv").write_text("\n".join(rows), encoding="utf-8")
+    path = write_kit(tmp_path, "kind: kit\ncontent: [egne]\ndecks: [{id: mange}]\n")
+    out = tmp_path / "out"
+    assert run_kit("build", str(path), "-o", str(out), "-q").returncode == 0
+    before = snapshot(out)
+    path.write_text("kind: kit\ncontent: [egne]\nminutes: 90\ndecks: [{id: mange}]\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fremfaerd_kit", "build", str(path), "-o", str(out), "-q"],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(1.5)  # loading and rendering 3,000 cards takes longer than this
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "kit: interrupted" in stderr
+    assert snapshot(out) == before
