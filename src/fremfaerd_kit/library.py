@@ -159,7 +159,7 @@ def _validate(source: SourceFile, problems: list[Problem]) -> BaseModel | None:
         problems.append(source.problem((), "expected a mapping with a `kind` at the top"))
         return None
     kind = data.get("kind")
-    if kind not in model.KINDS:
+    if not isinstance(kind, str) or kind not in model.KINDS:
         if kind is None:
             message = f"missing required field `kind` (one of: {', '.join(model.KINDS)})"
         else:
