@@ -296,3 +296,33 @@ def test_ctrl_c_midway_leaves_the_earlier_kit_and_no_temporary_files(tmp_path):
     assert proc.returncode == 130, stderr
     assert "kit: interrupted" in stderr
     assert snapshot(out) == before
+
+
+OWN_HANDOUT = """\
+kind: handout
+id: vores-aftaler
+title: Vores aftaler om {{ teknologi }}
+source: {publication: egne, section: Personalemøde}
+items:
+  - text: Vi afprøver {{ teknologi }} i {{ arbejdsplads }} i fire uger.
+"""
+
+
+def test_content_text_may_use_the_kits_variables(tmp_path):
+    mine = tmp_path / "egne"
+    mine.mkdir()
+    (mine / "aftaler.yaml").write_text(OWN_HANDOUT, encoding="utf-8")
+    path = write_kit(
+        tmp_path,
+        "kind: kit\ncontent: [egne]\ntechnology: vasketoilet\nworkplace: Hjemmeplejen Nord\n"
+        "handouts: [vores-aftaler]\n",
+    )
+    result = run_kit("build", str(path), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 0, result.stderr
+    text = pdf_text(tmp_path / "out" / "06-handout-vores-aftaler.pdf")
+    assert "Vores aftaler om vasketoilet" in text
+    assert "Vi afprøver vasketoilet i Hjemmeplejen Nord i fire uger." in text
+    path.write_text("kind: kit\ncontent: [egne]\nhandouts: [vores-aftaler]\n")
+    result = run_kit("build", str(path), "-o", str(tmp_path / "out2"), "-q")
+    assert result.returncode == 2
+    assert "'teknologi' is undefined (set it with --set NAME=VALUE" in result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -26,10 +26,16 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
 TIMEZONE = "Europe/Copenhagen"
 
 
-def context(library: Library, schedule: Schedule, audience: Audience = "both") -> dict[str, Any]:
+def context(
+    library: Library,
+    schedule: Schedule,
+    audience: Audience = "both",
+    variables: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """What the agenda templates see."""
     tool = schedule.tool
     return {
+        "vars": dict(variables or {}),
         "tool": tool,
         "schedule": schedule,
         "items": schedule.participants(),
@@ -46,9 +52,12 @@ def agenda_markdown(
     *,
     templates: Iterable[Path] = (),
     front_matter: bool = False,
+    variables: Mapping[str, str] | None = None,
 ) -> str:
     """The agenda as Markdown; without front matter, the text to paste into an invitation."""
-    text = render("documents/agenda.md.j2", templates, **context(library, schedule, audience))
+    text = render(
+        "documents/agenda.md.j2", templates, **context(library, schedule, audience, variables)
+    )
     return text if front_matter else split_front_matter(text)[1].lstrip("\n")
 
 
@@ -60,11 +69,14 @@ def agenda_pdf(
     paper: str = "a4",
     templates: Iterable[Path] = (),
     look: Look | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> bytes:
     """The agenda as a PDF: one A4 page per agenda where it fits."""
     from .document import markdown_pdf
 
-    text = agenda_markdown(library, schedule, audience, templates=templates, front_matter=True)
+    text = agenda_markdown(
+        library, schedule, audience, templates=templates, front_matter=True, variables=variables
+    )
     return markdown_pdf(text, paper_id=paper, look=look, where=f"agenda of {schedule.tool.id}")
 
 
@@ -148,11 +160,13 @@ def render_agenda(
     paper: str = "a4",
     templates: Iterable[Path] = (),
     look: Look | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> bytes:
     """The agenda as bytes in `fmt`."""
     templates = tuple(templates)
+    options: dict[str, Any] = {"templates": templates, "variables": variables}
     if fmt == "pdf":
-        return agenda_pdf(library, schedule, audience, paper=paper, templates=templates, look=look)
+        return agenda_pdf(library, schedule, audience, paper=paper, look=look, **options)
     if fmt == "md":
-        return agenda_markdown(library, schedule, audience, templates=templates).encode()
+        return agenda_markdown(library, schedule, audience, **options).encode()
     return agenda_ics(library, schedule, templates=templates)

@@ -101,6 +101,7 @@ def plan_kit(
             paper=spec.paper,
             templates=templates,
             look=look,
+            variables=variables,
         )
         files.append(KitFileOut(name, f"agenda-{audience}", data, copies))
 
@@ -133,7 +134,7 @@ def plan_kit(
 
     for handout_id in spec.handouts:
         say(f"handout: {handout_id}")
-        text = handout_markdown(library, handout_id, templates=templates)
+        text = handout_markdown(library, handout_id, templates=templates, variables=variables)
         files.append(
             KitFileOut(
                 f"06-handout-{handout_id}.pdf", "handout", pdf(text, paper=spec.paper, look=look),
@@ -143,8 +144,9 @@ def plan_kit(
 
     say("invitation")
     invitation = render_agenda(
-        library, schedule, fmt="md", audience="participants", templates=templates
-    )
+        library, schedule, fmt="md", audience="participants", templates=templates,
+        variables=variables,
+    )  # fmt: skip
     files.append(KitFileOut("invitation.md", "invitation", invitation, 0))
     if schedule.starts_at is not None:
         ics = render_agenda(library, schedule, fmt="ics", templates=templates)

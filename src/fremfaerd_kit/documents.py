@@ -78,7 +78,13 @@ def worksheet_markdown(
     return render("documents/worksheet.md.j2", templates, **context)
 
 
-def handout_markdown(library: Library, handout_id: str, *, templates: Iterable[Path] = ()) -> str:
+def handout_markdown(
+    library: Library,
+    handout_id: str,
+    *,
+    templates: Iterable[Path] = (),
+    variables: Variables | None = None,
+) -> str:
     """A handout as Markdown with front matter."""
     handout = library.handout(handout_id)
     return render(
@@ -86,6 +92,7 @@ def handout_markdown(library: Library, handout_id: str, *, templates: Iterable[P
         templates,
         handout=handout,
         publication=library.publications[handout.source.publication],
+        vars=dict(variables or {}),
     )
 
 

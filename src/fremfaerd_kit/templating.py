@@ -9,7 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import InputError
@@ -29,8 +30,28 @@ def wrap(text: str, width: int = 78, indent: str = "", first: str | None = None)
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 
 
+@pass_context
+def md_filter(context: Context, text: object) -> str:
+    """The `md` filter: content text with its variables filled in, made safe for Markdown.
+
+    Content may use the kit's variables (`{{ teknologi }}`); they render in the same
+    sandbox, and a variable that is not set is an error naming it.
+    """
+    value = str(text)
+    if "{{" in value or "{%" in value:
+        variables = context.get("vars") or {}
+        try:
+            value = context.environment.from_string(value).render(**variables)
+        except TemplateError as exc:
+            raise InputError(
+                f"content text {value[:50]!r}: {exc.message or exc} "
+                "(set it with --set NAME=VALUE or in the kit file's variables)"
+            ) from None
+    return md(value)
+
+
 def md(text: object) -> str:
-    """Content text made safe to put inside a line of Markdown (a Jinja filter)."""
+    """Content text made safe to put inside a line of Markdown."""
     flat = " ".join(str(text).split()).translate(_MD_SPECIAL)
     # A line that starts like a list item or a quote would become one.
     if flat[:1] in ("-", "+", ">"):
@@ -51,7 +72,7 @@ def environment(overrides: tuple[Path, ...] = ()) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["wrap"] = wrap
-    env.filters["md"] = md
+    env.filters["md"] = md_filter
     return env
 
 
