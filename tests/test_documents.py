@@ -229,3 +229,18 @@ def test_an_unknown_handout_is_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "unknown handout `ti-principper`" in result.stderr
+
+
+@pytest.mark.parametrize("tool_id", TOOLS)
+def test_no_doubled_punctuation_or_empty_question_label(library: Library, tool_id: str):
+    texts = [" ".join(page_texts(open_pdf(pdf(guide_markdown(library, tool_id)))))]
+    texts += [" ".join(page_texts(open_pdf(pdf(handout_markdown(library, h))))) for h in HANDOUTS]
+    for text in texts:
+        for doubled in ("?.", ".:", "?:", ".."):
+            assert doubled not in text.replace("...", "…"), doubled
+    # A lead-in ("Spørgsmål til grupperne:") is on the same page as its first question.
+    for page in page_texts(open_pdf(pdf(guide_markdown(library, tool_id)))):
+        at = page.find("Spørgsmål til grupperne:")
+        while at >= 0:
+            assert page[at:].split(maxsplit=4)[3] == "1.", page[at : at + 80]
+            at = page.find("Spørgsmål til grupperne:", at + 1)

@@ -35,8 +35,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
-    ListFlowable,
-    ListItem,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -79,6 +77,16 @@ def _styles(look: Look) -> dict[str, ParagraphStyle]:
         splitLongWords=True,
     )
 
+    item = ParagraphStyle(
+        "item",
+        parent=base,
+        spaceAfter=2,
+        leftIndent=7 * MM,
+        bulletIndent=0,
+        bulletFontName=fonts.REGULAR,
+        bulletColor=accent,
+    )
+
     def heading(name: str, size: float, before: float, after: float, colour: Any) -> ParagraphStyle:
         return ParagraphStyle(
             name,
@@ -98,7 +106,9 @@ def _styles(look: Look) -> dict[str, ParagraphStyle]:
         "h2": heading("h2", 13.5, 10, 4, accent),
         "h3": heading("h3", 12, 10, 4, INK),
         "h4": heading("h4", BODY_PT, 5, 1.5, INK),
-        "item": ParagraphStyle("item", parent=base, spaceAfter=2),
+        "item": item,
+        "numbered": ParagraphStyle("numbered", parent=item, bulletFontName=fonts.BOLD),
+        "check": ParagraphStyle("check", parent=item, bulletFontSize=BODY_PT * 1.25),
         "cell": ParagraphStyle("cell", parent=base, spaceAfter=0),
         "head_cell": ParagraphStyle("head_cell", parent=base, fontName=fonts.BOLD, spaceAfter=0),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),
@@ -208,6 +218,11 @@ class _Builder:
             made = list(self.block(node))
             if node.type == "fence" and node.info.split()[:1] == ["lines"] and out:
                 out[-1].keepWithNext = 1  # a question stays with its writing space
+            lead_in = (
+                isinstance(out[-1], Paragraph) and out[-1].text.endswith(":") if out else False
+            )
+            if node.type in ("bullet_list", "ordered_list") and lead_in:
+                out[-1].keepWithNext = 1  # "Spørg:" stays with the list it introduces
             out.extend(made)
         return out
 
@@ -224,7 +239,7 @@ class _Builder:
         elif kind == "paragraph":
             yield Paragraph(_inline(node.children[0]), self.styles["body"])
         elif kind in ("bullet_list", "ordered_list"):
-            yield self.list(node)
+            yield from self.list(node)
         elif kind == "blockquote":
             yield self.box(node)
         elif kind == "table":
@@ -238,48 +253,31 @@ class _Builder:
         else:
             raise InputError(f"document: Markdown element {kind!r} is not supported")
 
-    def list(self, node: SyntaxTreeNode) -> Flowable:
-        items = []
-        checklist = False
-        for item in node.children:
-            inner = [
-                Paragraph(f.text, self.styles["item"])
-                if isinstance(f, Paragraph) and f.style is self.styles["body"]
-                else f
-                for f in self.blocks(item.children)
-            ]
-            first = inner[0] if inner else None
-            bullet: str | None = None
-            if isinstance(first, Paragraph):
-                text = first.text
-                for mark, glyph in (("[ ] ", "☐"), ("[x] ", "☒"), ("[X] ", "☒")):
-                    if text.startswith(mark):
-                        inner[0] = Paragraph(text[len(mark) :], first.style)
-                        bullet, checklist = glyph, True
-            items.append(ListItem(inner, value=bullet) if bullet else ListItem(inner))
+    def list(self, node: SyntaxTreeNode) -> Iterator[Flowable]:
+        """Each item a paragraph with its bullet, number or box, so that a lead-in line and
+        a heading can keep with the first item (ReportLab's ListFlowable cannot)."""
         ordered = node.type == "ordered_list"
-        options: dict[str, Any] = {
-            "bulletFontName": fonts.REGULAR if not ordered else fonts.BOLD,
-            "bulletFontSize": BODY_PT * (1.25 if checklist else 1),
-            "leftIndent": 7 * MM,
-            "bulletColor": colors.HexColor(self.look.accent),
-            "spaceAfter": BODY_PT * 0.5,
-        }
-        if ordered:
-            return ListFlowable(
-                items,
-                bulletType="1",
-                start=int(node.attrs.get("start", 1)),
-                bulletFormat="%s.",
-                **options,
-            )
-        return ListFlowable(items, bulletType="bullet", start="•", **options)
+        start = int(node.attrs.get("start", 1))
+        for number, item in enumerate(node.children, start):
+            for k, flowable in enumerate(self.blocks(item.children)):
+                if not isinstance(flowable, Paragraph):
+                    yield flowable
+                    continue
+                text, bullet, style = flowable.text, None, "numbered" if ordered else "item"
+                if k == 0:
+                    bullet = f"{number}." if ordered else "•"
+                    for mark, glyph in (("[ ] ", "☐"), ("[x] ", "☒"), ("[X] ", "☒")):
+                        if text.startswith(mark):
+                            text, bullet, style = text[len(mark) :], glyph, "check"
+                yield Paragraph(text, self.styles[style], bulletText=bullet)
+        yield Spacer(0, BODY_PT * 0.5)
 
     def box(self, node: SyntaxTreeNode) -> Flowable:
         inner = self.blocks(node.children)
         if inner and isinstance(inner[-1], Paragraph):
             inner[-1].style = ParagraphStyle("last", parent=inner[-1].style, spaceAfter=0)
-        table = Table([[inner]], colWidths=[self.width])
+        # One cell: the box never splits, and it keeps its own space above and below.
+        table = Table([[inner]], colWidths=[self.width], spaceBefore=2, spaceAfter=8)
         table.setStyle(
             TableStyle(
                 [
@@ -292,7 +290,7 @@ class _Builder:
                 ]
             )
         )
-        return KeepTogether([Spacer(0, 2), table, Spacer(0, 8)])
+        return table
 
     def table(self, node: SyntaxTreeNode) -> Flowable:
         rows: list[list[Paragraph]] = []
@@ -346,6 +344,14 @@ class _Builder:
             raise InputError(f"document: unknown fenced block ```{kind}")
 
 
+def _height(flowable: Flowable, canvas: Canvas, width: float, height: float) -> float:
+    """The room a flowable takes in a frame, spaces included."""
+    if isinstance(flowable, KeepTogether):  # its own wrap() answers "too tall" to force a split
+        return sum(_height(f, canvas, width, height) for f in flowable._content)
+    size = flowable.wrapOn(canvas, width, height)[1]
+    return float(size + flowable.getSpaceBefore() + flowable.getSpaceAfter())
+
+
 def _size_fill_spaces(flowables: list[Flowable], width: float, height: float) -> None:
     """Share what each page leaves free between the `fill` writing spaces on it.
 
@@ -360,11 +366,7 @@ def _size_fill_spaces(flowables: list[Flowable], width: float, height: float) ->
             continue
         fills = [f for f in page if isinstance(f, WritingLines) and f.count is None]
         if fills:
-            used = sum(
-                f.wrapOn(measure, width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-                for f in page
-                if f not in fills
-            )
+            used = sum(_height(f, measure, width, height) for f in page if f not in fills)
             free = height - used - LINE_GAP  # one line of slack for rounding in the frame
             for f in fills:
                 f.lines = max(3, int(free / len(fills) // LINE_GAP))
