@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any, Literal
 from .errors import InputError
 from .frontmatter import Look, split_front_matter
 from .library import Library
-from .output import check_target, write_atomic
+from .output import source_date_epoch
 from .schedule import Schedule
 from .templating import render
 
@@ -81,9 +80,9 @@ def agenda_pdf(
 
 
 def _stamp(schedule_start: datetime) -> datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, UTC)
     # Reproducible without it: the event's own start stands in for "created at".
     return schedule_start.astimezone(UTC)
 
@@ -131,24 +130,6 @@ def agenda_ics(
     calendar.add_component(event)
     calendar.add_missing_timezones(first_date=start.date(), last_date=end.date())
     return bytes(calendar.to_ical())
-
-
-def build_agenda(
-    library: Library,
-    schedule: Schedule,
-    output: Path,
-    *,
-    fmt: Format = "pdf",
-    audience: Audience = "both",
-    paper: str = "a4",
-    templates: Iterable[Path] = (),
-) -> Path:
-    """Write the agenda to `output` in `fmt`, whole or not at all."""
-    check_target(output)
-    data = render_agenda(
-        library, schedule, fmt=fmt, audience=audience, paper=paper, templates=templates
-    )
-    return write_atomic(output, data)
 
 
 def render_agenda(

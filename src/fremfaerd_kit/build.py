@@ -8,7 +8,6 @@ files written, each atomically. A failed build therefore leaves an earlier kit a
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from .errors import OutputPathError
 from .frontmatter import Look
 from .kitfile import Kit
 from .library import Library, load_library
-from .output import write_atomic
+from .output import source_date_epoch, write_atomic
 from .schedule import fit
 from .templating import render
 
@@ -64,7 +63,8 @@ def plan_kit(
     say = progress or (lambda _: None)
     spec = kit.spec
     library = library or load_library(kit.content_folders())
-    templates = [t for t in [kit.templates_folder()] if t is not None]
+    overrides = kit.templates_folder()
+    templates = [overrides] if overrides else []
     accent = spec.branding.accent
     look = Look(
         **({"accent": accent, "tint": tint(accent)} if accent else {}),
@@ -170,8 +170,8 @@ def plan_kit(
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     import time
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    stamp = max(int(epoch), 315532800) if epoch and epoch.isdigit() else 315532800  # 1980
+    dos_epoch = 315532800  # 1980-01-01, the earliest time a ZIP can hold
+    stamp = max(source_date_epoch() or dos_epoch, dos_epoch)
     t = time.gmtime(stamp)
     return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
 

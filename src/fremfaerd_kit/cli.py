@@ -257,6 +257,11 @@ def cards_command(
         )
 
 
+ToolArgument = Annotated[str, typer.Argument(metavar="TOOL", help="A tool id, e.g. vaerktoej2.")]
+StartOption = Annotated[str | None, typer.Option("--start", help="Start time, HH:MM.")]
+DateOption = Annotated[str | None, typer.Option("--date", help="Date, YYYY-MM-DD.")]
+
+
 def _clock(text: str | None) -> Any:
     from datetime import datetime
 
@@ -286,12 +291,12 @@ def _day(text: str | None) -> Any:
 @app.command("agenda")
 @reports_errors
 def agenda_command(
-    tool_id: Annotated[str, typer.Argument(metavar="TOOL", help="A tool id, e.g. vaerktoej2.")],
+    tool_id: ToolArgument,
     minutes: Annotated[
         int | None, typer.Option("--minutes", help="Length of the session; default: the tool's.")
     ] = None,
-    start: Annotated[str | None, typer.Option("--start", help="Start time, HH:MM.")] = None,
-    day: Annotated[str | None, typer.Option("--date", help="Date, YYYY-MM-DD.")] = None,
+    start: StartOption = None,
+    day: DateOption = None,
     audience: Annotated[
         str, typer.Option("--for", help="facilitator, participants or both.")
     ] = "both",
@@ -313,7 +318,8 @@ def agenda_command(
     paper_name: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
 ) -> None:
     """An agenda rescaled to the time you have, with clock times."""
-    from .agenda import build_agenda, render_agenda
+    from .agenda import render_agenda
+    from .output import check_target, write_atomic
     from .schedule import fit
 
     if audience not in ("facilitator", "participants", "both"):
@@ -333,17 +339,21 @@ def agenda_command(
     )
     for warning in schedule.warnings:
         typer.echo(f"kit: warning: {warning}", err=True)
-    options: dict[str, Any] = {"fmt": fmt, "audience": audience, "paper": paper_name}
-    if output is not None and str(output) == "-":
-        sys.stdout.buffer.write(render_agenda(library, schedule, **options))
-        return
+    to_stdout = output is not None and str(output) == "-"
     target = output or Path(f"{tool_id}-dagsorden-{schedule.minutes}min.{fmt}")
-    build_agenda(
+    if not to_stdout:
+        check_target(target)  # before the work, not after
+    data = render_agenda(
         library,
         schedule,
-        target,
-        **options,
+        fmt=fmt,  # type: ignore[arg-type]
+        audience=audience,  # type: ignore[arg-type]
+        paper=paper_name,
     )
+    if to_stdout:
+        sys.stdout.buffer.write(data)
+        return
+    write_atomic(target, data)
     pause = schedule.break_slot
     typer.echo(
         f"wrote {target}: {schedule.minutes} min"
@@ -380,12 +390,12 @@ PaperOption = Annotated[str, typer.Option("--paper", help="a4 or letter.")]
 @app.command("guide")
 @reports_errors
 def guide_command(
-    tool_id: Annotated[str, typer.Argument(metavar="TOOL", help="A tool id, e.g. vaerktoej2.")],
+    tool_id: ToolArgument,
     minutes: Annotated[
         int | None, typer.Option("--minutes", help="Fit the agenda in the guide to N minutes.")
     ] = None,
-    start: Annotated[str | None, typer.Option("--start", help="Start time, HH:MM.")] = None,
-    day: Annotated[str | None, typer.Option("--date", help="Date, YYYY-MM-DD.")] = None,
+    start: StartOption = None,
+    day: DateOption = None,
     variables: SetOption = None,
     output: OutputOption = None,
     paper_name: PaperOption = "a4",
@@ -409,11 +419,11 @@ def guide_command(
 @app.command("worksheet")
 @reports_errors
 def worksheet_command(
-    tool_id: Annotated[str, typer.Argument(metavar="TOOL", help="A tool id, e.g. vaerktoej2.")],
+    tool_id: ToolArgument,
     groups: Annotated[
         int, typer.Option("--groups", help="Print N sets headed Gruppe 1 … Gruppe N.")
     ] = 0,
-    day: Annotated[str | None, typer.Option("--date", help="Date, YYYY-MM-DD.")] = None,
+    day: DateOption = None,
     variables: SetOption = None,
     output: OutputOption = None,
     paper_name: PaperOption = "a4",

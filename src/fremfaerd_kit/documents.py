@@ -11,6 +11,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from .agenda import context
 from .errors import InputError
 from .frontmatter import Look
 from .library import Library
@@ -31,15 +32,8 @@ def _tool_context(
     start: time | None = None,
     day: date | None = None,
 ) -> dict[str, Any]:
-    tool = library.tool(tool_id)
-    return {
-        "tool": tool,
-        "schedule": fit(tool, minutes, start=start, day=day),
-        "questions": {g.id: library.questions(tool, g.id) for g in tool.group_work},
-        "publication": library.publications[tool.source.publication],
-        "vars": dict(variables),
-        "day": day,
-    }
+    schedule = fit(library.tool(tool_id), minutes, start=start, day=day)
+    return {**context(library, schedule, variables=variables), "day": day}
 
 
 def guide_markdown(

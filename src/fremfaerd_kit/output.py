@@ -10,6 +10,12 @@ from pathlib import Path
 from .errors import OutputError, OutputPathError
 
 
+def source_date_epoch() -> int | None:
+    """`SOURCE_DATE_EPOCH` (reproducible builds) when set to a whole number of seconds."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else None
+
+
 def check_target(path: Path) -> None:
     """Fail early, before any work, if `path` cannot be a file we write."""
     if path.is_dir():
