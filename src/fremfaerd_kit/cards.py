@@ -6,7 +6,6 @@ does not fit is reported (with all other problems) before a page exists.
 
 from __future__ import annotations
 
-import difflib
 import io
 import random
 from collections.abc import Sequence
@@ -20,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from . import fonts
 from .colours import MIN_CONTRAST, contrast, text_on
 from .errors import ContentError, InputError, Location, Problem
-from .library import Library
+from .library import Library, unknown_id
 from .model import Card, Category, Deck
 from .output import check_target, write_atomic
 from .presets import MM, CardSize, card_size, labels, paper, print_spec
@@ -97,11 +96,11 @@ def select_cards(
     known_categories = {c.id for d in decks for c in d.categories}
     for category in options.categories:
         if category not in known_categories:
-            raise InputError("--category: " + _unknown("category", category, known_categories))
+            raise InputError("--category: " + unknown_id("category", category, known_categories))
     known_cards = {c.id for d in decks for c in d.cards}
     for card_id in options.only:
         if card_id not in known_cards:
-            raise InputError("--only: " + _unknown("card", card_id, known_cards))
+            raise InputError("--only: " + unknown_id("card", card_id, known_cards))
     rng = random.Random(options.seed)
     groups: list[list[PlacedCard]] = []
     for deck in decks:
@@ -118,11 +117,6 @@ def select_cards(
     if not groups:
         raise InputError("no cards left after --category/--only")
     return groups
-
-
-def _unknown(what: str, value: str, known: set[str]) -> str:
-    hint = difflib.get_close_matches(value, sorted(known), n=1)
-    return f"unknown {what} `{value}`" + (f"; did you mean `{hint[0]}`?" if hint else "")
 
 
 # --- planning --------------------------------------------------------------------------

@@ -39,24 +39,24 @@ class Library:
         for table in (self.tools, self.decks, self.handouts):
             if item_id in table:
                 return table[item_id]
-        raise InputError(_unknown("item", item_id, self.ids()))
+        raise InputError(unknown_id("item", item_id, self.ids()))
 
     def tool(self, tool_id: str) -> Tool:
         """The tool with `tool_id`."""
         if tool_id not in self.tools:
-            raise InputError(_unknown("tool", tool_id, self.tools))
+            raise InputError(unknown_id("tool", tool_id, self.tools))
         return self.tools[tool_id]
 
     def deck(self, deck_id: str) -> Deck:
         """The deck with `deck_id`."""
         if deck_id not in self.decks:
-            raise InputError(_unknown("deck", deck_id, self.decks))
+            raise InputError(unknown_id("deck", deck_id, self.decks))
         return self.decks[deck_id]
 
     def handout(self, handout_id: str) -> Handout:
         """The handout with `handout_id`."""
         if handout_id not in self.handouts:
-            raise InputError(_unknown("handout", handout_id, self.handouts))
+            raise InputError(unknown_id("handout", handout_id, self.handouts))
         return self.handouts[handout_id]
 
     def ids(self) -> list[str]:
@@ -163,7 +163,7 @@ def _validate(source: SourceFile, problems: list[Problem]) -> BaseModel | None:
         if kind is None:
             message = f"missing required field `kind` (one of: {', '.join(model.KINDS)})"
         else:
-            message = _unknown("kind", str(kind), model.KINDS)
+            message = unknown_id("kind", str(kind), model.KINDS)
         problems.append(source.problem(("kind",), message))
         return None
     cls = model.KINDS[kind]
@@ -301,7 +301,7 @@ def _cross_check(
         problems.append(
             source.problem(
                 ("source", "publication"),
-                _unknown("publication", item.source.publication, library.publications),
+                unknown_id("publication", item.source.publication, library.publications),
             )
         )
     if isinstance(item, Deck):
@@ -326,7 +326,7 @@ def _check_deck(deck: Deck, source: SourceFile) -> Iterator[Problem]:
     for i, card in enumerate(deck.cards):
         if card.category not in categories:
             yield source.problem(
-                ("cards", i, "category"), _unknown("category", card.category, categories)
+                ("cards", i, "category"), unknown_id("category", card.category, categories)
             )
 
 
@@ -338,7 +338,7 @@ def _check_tool(tool: Tool, source: SourceFile, library: Library) -> Iterator[Pr
         at: KeyPath = ("agenda", "blocks", i)
         if block.group_work is not None and block.group_work not in groups:
             yield source.problem(
-                (*at, "group_work"), _unknown("group work", block.group_work, groups)
+                (*at, "group_work"), unknown_id("group work", block.group_work, groups)
             )
         low, high = block.min_minutes or block.minutes, block.max_minutes or block.minutes
         if not low <= block.minutes <= high:
@@ -360,17 +360,18 @@ def _check_tool(tool: Tool, source: SourceFile, library: Library) -> Iterator[Pr
             continue
         ref_at: KeyPath = ("group_work", i, "questions_from")
         if ref.deck not in library.decks:
-            yield source.problem((*ref_at, "deck"), _unknown("deck", ref.deck, library.decks))
+            yield source.problem((*ref_at, "deck"), unknown_id("deck", ref.deck, library.decks))
         elif ref.category not in [c.id for c in library.decks[ref.deck].categories]:
             yield source.problem(
                 (*ref_at, "category"),
-                _unknown(
+                unknown_id(
                     "category", ref.category, [c.id for c in library.decks[ref.deck].categories]
                 ),
             )
 
 
-def _unknown(what: str, value: str, known: Iterable[str]) -> str:
+def unknown_id(what: str, value: str, known: Iterable[str]) -> str:
+    """`unknown deck `x``, with a "did you mean" or the known ids."""
     known = list(known)
     hint = difflib.get_close_matches(value, known, n=1)
     if hint:
