@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 DARK_TEXT = "#1A1A1A"
 LIGHT_TEXT = "#FFFFFF"
 MIN_CONTRAST = 4.5
@@ -14,6 +16,7 @@ def rgb(colour: str) -> tuple[float, float, float]:
     return r, g, b
 
 
+@cache
 def luminance(colour: str) -> float:
     """WCAG relative luminance."""
 

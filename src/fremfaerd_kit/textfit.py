@@ -47,35 +47,38 @@ class Paragraph:
 
 
 def wrap(runs: list[Run], size: float, max_width: float, leading: float) -> Paragraph | None:
-    """Break `runs` into lines no wider than `max_width`; None if one word is wider."""
-    words = [(word, run.font) for run in runs for word in run.text.split()]
+    """Break `runs` into lines no wider than `max_width`; None if one word is wider.
+
+    Words of one font next to each other on a line become one segment, drawn in one go.
+    """
     lines: list[Line] = []
-    current: list[tuple[str, str, float]] = []  # word, font, x
-    cursor = 0.0
-    for word, font in words:
-        word_width = width(word, font, size)
-        if word_width > max_width:
-            return None
-        space = width(" ", font, size) if current else 0.0
-        if current and cursor + space + word_width > max_width:
-            lines.append(_segments(current, size))
-            current, cursor, space = [], 0.0, 0.0
-        current.append((word, font, cursor + space))
-        cursor += space + word_width
-    if current:
-        lines.append(_segments(current, size))
+    done: list[Segment] = []  # the current line's finished segments
+    words: list[str] = []  # the words of its open segment
+    open_font, open_x, cursor = "", 0.0, 0.0
+    for run in runs:
+        font = run.font
+        space = width(" ", font, size)
+        for word in run.text.split():
+            word_width = width(word, font, size)
+            if word_width > max_width:
+                return None
+            at_start = not words and not done
+            if not at_start and cursor + space + word_width > max_width:
+                done.append(Segment(" ".join(words), open_font, open_x))
+                lines.append(tuple(done))
+                done, words, at_start = [], [], True
+            x = 0.0 if at_start else cursor + space
+            if words and font != open_font:
+                done.append(Segment(" ".join(words), open_font, open_x))
+                words = []
+            if not words:
+                open_font, open_x = font, x
+            words.append(word)
+            cursor = x + word_width
+    if words:
+        done.append(Segment(" ".join(words), open_font, open_x))
+        lines.append(tuple(done))
     return Paragraph(tuple(lines), size, leading)
-
-
-def _segments(words: list[tuple[str, str, float]], size: float) -> Line:
-    segments: list[Segment] = []
-    for word, font, x in words:
-        if segments and segments[-1].font == font:
-            last = segments[-1]
-            segments[-1] = Segment(f"{last.text} {word}", font, last.x)
-        else:
-            segments.append(Segment(word, font, x))
-    return tuple(segments)
 
 
 @dataclass(frozen=True)

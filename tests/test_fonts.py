@@ -1,0 +1,75 @@
+"""The kit's font encoding shortcut and line breaking give what ReportLab itself would."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.pdfbase.pdfdoc import PDFDocument
+from reportlab.pdfbase.ttfonts import TTFont
+
+from fremfaerd_kit import fonts
+from fremfaerd_kit.fonts import _KitFont
+from fremfaerd_kit.resources import fonts_dir
+from fremfaerd_kit.textfit import Run, wrap
+
+REGULAR = str(fonts_dir() / "DejaVuSansCondensed.ttf")
+
+# Danish text, a no-break space, a character the font lacks, and over 256 distinct
+# characters in all, so the encoding spills into a second subset.
+TEXTS = [
+    "Hvordan påvirker teknologien jeres hverdag?",
+    "Hvordan påvirker teknologien jeres hverdag?",
+    "Æble, øl og ål\u00a0– «citat» … 1½ → ☐",
+    "",
+    "\U0001f600 smil",
+    "".join(chr(c) for c in range(0x100, 0x250)),
+    "Hvordan påvirker teknologien jeres hverdag? Ĉ ȅ",
+    "ASCII only",
+]
+
+
+def test_encoding_shortcut_gives_reportlabs_bytes_for_every_string() -> None:
+    ours, theirs = _KitFont("A", REGULAR), TTFont("B", REGULAR)
+    doc_ours, doc_theirs = PDFDocument(), PDFDocument()
+    for text in TEXTS * 2:  # the second round takes the shortcut
+        assert ours.splitString(text, doc_ours) == theirs.splitString(text, doc_theirs), text
+    assert ours.state[doc_ours].assignments == theirs.state[doc_theirs].assignments
+
+
+def test_two_documents_keep_their_own_codes() -> None:
+    font = _KitFont("A", REGULAR)
+    first, second = PDFDocument(), PDFDocument()
+    font.splitString("øæå", first)
+    assert font.splitString("åøæ", second) == TTFont("B", REGULAR).splitString("åøæ", PDFDocument())
+
+
+words = st.text(alphabet="abcæøå ÆØÅ", min_size=0, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(words, st.sampled_from([fonts.REGULAR, fonts.BOLD])), max_size=4),
+    st.floats(min_value=40, max_value=300),
+)
+def test_wrap_keeps_every_word_in_order_within_the_width(
+    parts: list[tuple[str, str]], max_width: float
+) -> None:
+    fonts.register()
+    runs = [Run(text, font) for text, font in parts]
+    paragraph = wrap(runs, 9, max_width, 1.2)
+    if paragraph is None:
+        widest = max(fonts.width(w, r.font, 9) for r in runs for w in r.text.split())
+        assert widest > max_width
+        return
+    drawn = [(w, s.font) for line in paragraph.lines for s in line for w in s.text.split()]
+    assert drawn == [(w, r.font) for r in runs for w in r.text.split()]
+    for line in paragraph.lines:
+        assert line[0].x == 0
+        for before, after in pairwise(line):
+            end = before.x + fonts.width(before.text, before.font, 9)
+            assert after.x == pytest.approx(end + fonts.width(" ", after.font, 9))
+        last = line[-1]
+        assert last.x + fonts.width(last.text, last.font, 9) <= max_width + 1e-9
