@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from itertools import pairwise
 
 import pytest
@@ -9,11 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 from fremfaerd_kit import fonts
 from fremfaerd_kit.fonts import _KitFont
+from fremfaerd_kit.pdftext import TextBlock
 from fremfaerd_kit.resources import fonts_dir
 from fremfaerd_kit.textfit import Run, wrap
+
+from .pdfread import open_pdf
 
 REGULAR = str(fonts_dir() / "DejaVuSansCondensed.ttf")
 
@@ -73,3 +78,23 @@ def test_wrap_keeps_every_word_in_order_within_the_width(
             assert after.x == pytest.approx(end + fonts.width(" ", after.font, 9))
         last = line[-1]
         assert last.x + fonts.width(last.text, last.font, 9) <= max_width + 1e-9
+
+
+def test_text_block_puts_every_string_where_asked_across_font_subsets() -> None:
+    fonts.register()
+    many = "".join(chr(c) for c in range(0x100, 0x180))  # with Danish text: two subsets
+    lines = ["Hvad betyder det for jeres hverdag?", many[:64], many[64:], "Æ Ø Å – “citat” ☐"]
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(600, 400), invariant=True)
+    block = TextBlock(canvas)
+    block.colour("#7A2E39")
+    for i, line in enumerate(lines):
+        block.put(40, 350 - 40 * i, fonts.BOLD if i % 2 else fonts.REGULAR, 11, line)
+    block.draw()
+    canvas.save()
+    page = open_pdf(buffer.getvalue())[0]
+    spans = [s for b in page.get_text("dict")["blocks"] for ln in b["lines"] for s in ln["spans"]]
+    assert [s["text"] for s in spans] == lines
+    assert all(s["color"] == 0x7A2E39 for s in spans)
+    assert [round(s["origin"][1]) for s in spans] == [400 - (350 - 40 * i) for i in range(4)]
+    assert all(round(s["origin"][0]) == 40 for s in spans)

@@ -16,7 +16,6 @@ from typing import Literal
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import PDFTextObject
 
 from . import fonts
 from .colours import MIN_CONTRAST, contrast, text_on
@@ -24,6 +23,7 @@ from .errors import ContentError, InputError, Location, Problem
 from .library import Library, unknown_id
 from .model import Card, Category, Deck
 from .output import check_target, write_atomic
+from .pdftext import TextBlock
 from .presets import MM, CardSize, card_size, labels, paper, print_spec
 from .sheet import Rect, Sheet, corner_marks, mirror_for_fold, plan_sheet
 from .textfit import Fitted, Run, ascent_descent, fit, wrap
@@ -49,7 +49,7 @@ class CardOptions:
     seed: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlacedCard:
     """A card chosen for printing, with its number in its deck."""
 
@@ -58,7 +58,7 @@ class PlacedCard:
     number: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FrontPlan:
     placed: PlacedCard
     category: Category
@@ -66,7 +66,7 @@ class FrontPlan:
     body: Fitted
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BackPlan:
     deck: Deck
     category: Category
@@ -282,7 +282,7 @@ def plan_cards(
 
 
 def _draw_fitted(
-    t: _Text,
+    t: TextBlock,
     fitted: Fitted,
     x: float,
     top: float,
@@ -306,29 +306,6 @@ def _draw_fitted(
         y -= paragraph.height + fitted.gap
 
 
-class _Text:
-    """One PDF text object for a whole card face: text put at points, the font switched
-    only when it changes. Drawing a line at a time cost twice as much."""
-
-    def __init__(self, c: Canvas) -> None:
-        self.canvas = c
-        self.obj: PDFTextObject = c.beginText()
-        self.font: tuple[str, float] | None = None
-
-    def colour(self, hex_colour: str) -> None:
-        self.obj.setFillColor(_colour(hex_colour))
-
-    def put(self, x: float, y: float, font: str, size: float, text: str) -> None:
-        if self.font != (font, size):
-            self.obj.setFont(font, size)
-            self.font = (font, size)
-        self.obj.setTextOrigin(x, y)
-        self.obj.textOut(text)
-
-    def draw(self) -> None:
-        self.canvas.drawText(self.obj)
-
-
 @lru_cache(maxsize=256)
 def _colour(hex_colour: str) -> HexColor:
     return HexColor(hex_colour)
@@ -340,7 +317,7 @@ def draw_front(c: Canvas, cell: Rect, plan: FrontPlan, bleed: float) -> None:
     safe, band = float(geo["safe_inset"]) * MM, float(geo["band"]) * MM
     c.setFillColor(_colour(plan.category.colour))
     c.rect(cell.x - bleed, cell.top - band, cell.w + 2 * bleed, band + bleed, stroke=0, fill=1)
-    t = _Text(c)
+    t = TextBlock(c)
     band_pt = float(geo["band_pt"])
     ascent, _ = ascent_descent(fonts.BOLD, band_pt)
     t.colour(plan.band_text)
@@ -376,7 +353,7 @@ def draw_back(c: Canvas, cell: Rect, plan: BackPlan, bleed: float) -> None:
     c.setFillColor(_colour(plan.category.colour))
     c.rect(cell.x - bleed, cell.y - bleed, cell.w + 2 * bleed, cell.h + 2 * bleed, stroke=0, fill=1)
     top = cell.y + (cell.h + plan.title.height) / 2
-    t = _Text(c)
+    t = TextBlock(c)
     _draw_fitted(
         t, plan.title, cell.x + safe, top, plan.text_colour, centre_width=cell.w - 2 * safe
     )
@@ -386,8 +363,7 @@ def draw_back(c: Canvas, cell: Rect, plan: BackPlan, bleed: float) -> None:
 def draw_marks(c: Canvas, sheet: Sheet) -> None:
     c.setStrokeColor(HexColor("#000000"))
     c.setLineWidth(print_spec().sheet["mark_width_pt"])
-    for x1, y1, x2, y2 in sheet.marks:
-        c.line(x1, y1, x2, y2)
+    c.lines(sheet.marks)
 
 
 def draw_scale_bar(c: Canvas, sheet: Sheet) -> None:

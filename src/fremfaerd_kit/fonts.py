@@ -67,23 +67,11 @@ def register_family() -> None:
         addMapping(REGULAR, bold, italic, name)
 
 
-@cache
-def _coverage(font: str) -> frozenset[str]:
-    register()
-    face = pdfmetrics.getFont(font).face
-    return frozenset(map(chr, face.charToGlyph))
-
-
 def missing_glyphs(text: str, font: str = REGULAR) -> list[str]:
     """The characters of `text` that `font` has no glyph for, each once, in order."""
-    covered = _coverage(font)
-    if covered.issuperset(text):
-        return []
-    missing: list[str] = []
-    for char in text:
-        if char not in covered and not char.isspace() and char not in missing:
-            missing.append(char)
-    return missing
+    register()
+    glyphs = pdfmetrics.getFont(font).face.charToGlyph
+    return [c for c in dict.fromkeys(text) if ord(c) not in glyphs and not c.isspace()]
 
 
 def width(text: str, font: str, size: float) -> float:

@@ -14,7 +14,7 @@ from .presets import MM, CardSize, Paper, print_spec
 Duplex = Literal["long", "short"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rect:
     x: float
     y: float

@@ -13,7 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from .fonts import width
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """A stretch of text in one font."""
 
@@ -21,7 +21,7 @@ class Run:
     font: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """Words of one font on one line, drawn with one call at `x` (offset from the line start)."""
 
@@ -33,7 +33,7 @@ class Segment:
 Line = tuple[Segment, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph laid out at one size."""
 
@@ -81,7 +81,7 @@ def wrap(runs: list[Run], size: float, max_width: float, leading: float) -> Para
     return Paragraph(tuple(lines), size, leading)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fitted:
     """Paragraphs that fit their box, top to bottom, with the gaps between them."""
 
