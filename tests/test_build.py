@@ -278,7 +278,7 @@ def test_ctrl_c_midway_leaves_the_earlier_kit_and_no_temporary_files(tmp_path):
     big = tmp_path / "egne"
     big.mkdir()
     rows = ["spørgsmål,kategori"] + [
-        f"Spørgsmål nummer {i} om hverdagen?,Hverdag" for i in range(3000)
+        f"Spørgsmål nummer {i} om hverdagen?,Hverdag" for i in range(12000)
     ]
     (big / "mange.csv").write_text("\n".join(rows), encoding="utf-8")
     path = write_kit(tmp_path, "kind: kit\ncontent: [egne]\ndecks: [{id: mange}]\n")
@@ -290,7 +290,7 @@ def test_ctrl_c_midway_leaves_the_earlier_kit_and_no_temporary_files(tmp_path):
         [sys.executable, "-m", "fremfaerd_kit", "build", str(path), "-o", str(out), "-q"],
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    time.sleep(1.5)  # loading and rendering 3,000 cards takes longer than this
+    time.sleep(1.5)  # rendering 12,000 cards takes seconds longer than this
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr

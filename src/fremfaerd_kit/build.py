@@ -7,6 +7,7 @@ files written, each atomically. A failed build therefore leaves an earlier kit a
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
@@ -21,7 +22,7 @@ from .errors import OutputPathError
 from .frontmatter import Look
 from .kitfile import Kit
 from .library import Library, load_library
-from .output import source_date_epoch, write_atomic
+from .output import source_date_epoch, write_all
 from .schedule import fit
 from .templating import render
 
@@ -201,11 +202,21 @@ def build_kit(
     if output.exists() and not output.is_dir():
         raise OutputPathError(f"{output}: is a file; give a folder for the kit")
     files = plan_kit(kit, library, progress)
-    output.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        write_atomic(output / f.name, f.data)
+    created = not output.exists()
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputPathError(f"{output}: cannot create the folder ({exc.strerror})") from None
+    writes = [(output / f.name, f.data) for f in files]
     built = BuiltKit(output, files)
     if make_zip:
-        target = output.parent / f"{output.resolve().name}.zip"
-        built.zip_path = write_atomic(target, zip_bytes(files, output.resolve().name))
+        built.zip_path = output.parent / f"{output.resolve().name}.zip"
+        writes.append((built.zip_path, zip_bytes(files, output.resolve().name)))
+    try:
+        write_all(writes)  # all or nothing: a failed build leaves the earlier kit whole
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                output.rmdir()
+        raise
     return built

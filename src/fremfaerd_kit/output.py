@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import OutputError, OutputPathError
@@ -29,7 +30,36 @@ def check_target(path: Path) -> None:
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write `data` to `path` so that readers see the old file or the new one, never half."""
-    check_target(path)
+    return write_all([(path, data)])[0]
+
+
+def write_all(files: Sequence[tuple[Path, bytes]]) -> list[Path]:
+    """Write several files all or none.
+
+    Each is first written whole to a temporary file beside its target; only when every
+    one is on disk are they renamed into place. A full disk, a write error or Ctrl-C
+    midway leaves every earlier file as it was and no temporary file behind.
+    """
+    staged: list[tuple[Path, Path]] = []
+    current = files[0][0] if files else Path()
+    try:
+        for path, data in files:
+            current = path
+            check_target(path)
+            staged.append((_stage(path, data), path))
+        for temp, path in staged:
+            current = path
+            temp.replace(path)
+    except OSError as exc:
+        _discard(staged)
+        raise OutputError(f"{current}: could not write ({exc.strerror or exc})") from None
+    except BaseException:
+        _discard(staged)
+        raise
+    return [path for path, _ in files]
+
+
+def _stage(path: Path, data: bytes) -> Path:
     folder = path.parent if str(path.parent) else Path()
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     temp = Path(temp_name)
@@ -39,13 +69,14 @@ def write_atomic(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         temp.chmod(0o644)
-        temp.replace(path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise OutputError(f"{path}: could not write ({exc.strerror or exc})") from None
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    return path
+    return temp
+
+
+def _discard(staged: list[tuple[Path, Path]]) -> None:
+    for temp, _ in staged:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
