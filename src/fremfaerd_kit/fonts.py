@@ -82,3 +82,17 @@ def width(text: str, font: str, size: float) -> float:
 @lru_cache(maxsize=1 << 16)
 def _width_at_1000(text: str, font: str) -> float:
     return float(pdfmetrics.stringWidth(text, font, 1000))
+
+
+_WORDS: dict[str, dict[str, float]] = {}
+
+
+def word_widths(font: str) -> dict[str, float]:
+    """A memo of word widths at 1000 pt in `font`, for line breaking: look a word up with
+    `.get`, and on a miss measure it with `measure_word`, which stores it here."""
+    return _WORDS.setdefault(font, {})
+
+
+def measure_word(word: str, font: str) -> float:
+    found = _WORDS.setdefault(font, {})[word] = float(pdfmetrics.stringWidth(word, font, 1000))
+    return found

@@ -6,23 +6,22 @@ the same here at 1.4–1.7 times the cost, and cards are drawn by the thousand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from reportlab.pdfbase import pdfmetrics
 
-from .fonts import width
+from .fonts import measure_word, word_widths
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(NamedTuple):
     """A stretch of text in one font."""
 
     text: str
     font: str
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """Words of one font on one line, drawn with one call at `x` (offset from the line start)."""
 
     text: str
@@ -33,8 +32,7 @@ class Segment:
 Line = tuple[Segment, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph laid out at one size."""
 
     lines: tuple[Line, ...]
@@ -50,39 +48,42 @@ def wrap(runs: list[Run], size: float, max_width: float, leading: float) -> Para
     """Break `runs` into lines no wider than `max_width`; None if one word is wider.
 
     Words of one font next to each other on a line become one segment, drawn in one go.
+    Widths are summed at 1000 pt and scaled once: cards are wrapped by the thousand.
     """
+    scale = size / 1000
+    limit = max_width / scale
     lines: list[Line] = []
     done: list[Segment] = []  # the current line's finished segments
     words: list[str] = []  # the words of its open segment
     open_font, open_x, cursor = "", 0.0, 0.0
     for run in runs:
         font = run.font
-        space = width(" ", font, size)
+        known = word_widths(font)
+        space = known.get(" ") or measure_word(" ", font)
         for word in run.text.split():
-            word_width = width(word, font, size)
-            if word_width > max_width:
+            word_width = known.get(word) or measure_word(word, font)
+            if word_width > limit:
                 return None
             at_start = not words and not done
-            if not at_start and cursor + space + word_width > max_width:
-                done.append(Segment(" ".join(words), open_font, open_x))
+            if not at_start and cursor + space + word_width > limit:
+                done.append(Segment(" ".join(words), open_font, open_x * scale))
                 lines.append(tuple(done))
                 done, words, at_start = [], [], True
             x = 0.0 if at_start else cursor + space
             if words and font != open_font:
-                done.append(Segment(" ".join(words), open_font, open_x))
+                done.append(Segment(" ".join(words), open_font, open_x * scale))
                 words = []
             if not words:
                 open_font, open_x = font, x
             words.append(word)
             cursor = x + word_width
     if words:
-        done.append(Segment(" ".join(words), open_font, open_x))
+        done.append(Segment(" ".join(words), open_font, open_x * scale))
         lines.append(tuple(done))
     return Paragraph(tuple(lines), size, leading)
 
 
-@dataclass(frozen=True, slots=True)
-class Fitted:
+class Fitted(NamedTuple):
     """Paragraphs that fit their box, top to bottom, with the gaps between them."""
 
     paragraphs: tuple[Paragraph, ...]
@@ -139,6 +140,7 @@ def fit(
     return best
 
 
+@lru_cache(maxsize=256)
 def ascent_descent(font: str, size: float) -> tuple[float, float]:
     """The font's ascent (positive) and descent (negative) at `size`, in points."""
     ascent, descent = pdfmetrics.getAscentDescent(font, size)
