@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -437,8 +437,7 @@ def _sheet_pages(
     pages = 0
     per = len(sheet.cells)
     for group in fronts:
-        for start in range(0, len(group), per):
-            chunk = group[start : start + per]
+        for chunk in _sheets_of(group, per):
             draw_marks_for = list(sheet.cells[: len(chunk)])
             for cell, plan in zip(sheet.cells, chunk, strict=False):
                 draw_front(c, cell, plan, bleed)
@@ -455,6 +454,14 @@ def _sheet_pages(
                 c.showPage()
                 pages += 1
     return pages
+
+
+def _sheets_of(group: list[FrontPlan], per: int) -> Iterator[list[FrontPlan]]:
+    """`group` a sheet's worth at a time, emptying it as it goes: a drawn card's plan
+    is let go at once, which keeps memory down for decks of thousands of cards."""
+    group.reverse()
+    while group:
+        yield [group.pop() for _ in range(min(per, len(group)))]
 
 
 def _draw_sheet_furniture(c: Canvas, sheet: Sheet, cells: list[Rect], *, fold: bool) -> None:
@@ -511,7 +518,7 @@ def _shop_pages(
     cell = Rect(bleed, bleed, w, h)
     pages = 0
     for group in fronts:
-        for plan in group:
+        for (plan,) in _sheets_of(group, 1):
             draw_front(c, cell, plan, bleed)
             c.showPage()
             pages += 1

@@ -11,6 +11,7 @@ _LIGATURE = re.compile(
     r"[a-zæøå][<]|[<][a-zæøå]|[a-zæøå]2[a-zæøå]|\b2[a-zæøå]{1,3}\b"
     r"|[a-zæøå]Y[a-zæøå]"
 )
+_LIGATURE_HINT = frozenset("<2Y")  # what every _LIGATURE match contains: a cheap test first
 
 DAMAGE_CHARS = {
     "\ufffd": "a replacement character (U+FFFD)",
@@ -26,13 +27,13 @@ def damage(text: str) -> str | None:
             return f"contains {what}: remove it"
     if "\t" in text:
         return "contains a tab: use spaces"
-    match = _SPLIT_WORD.search(text)
+    match = _SPLIT_WORD.search(text) if "- " in text else None
     if match:
         return (
             f"`{match.group(0)}` looks like a word split at a line end: "
             f"write `{match.group(1)}{match.group(2)}`"
         )
-    match = _LIGATURE.search(text)
+    match = _LIGATURE.search(text) if _LIGATURE_HINT.intersection(text) else None
     if match:
         return f"`{_word_at(text, match.start())}` looks like a lost ligature (ti/tt)"
     return None

@@ -157,7 +157,12 @@ def _convert(
 _constructor = yaml.SafeLoader(stream="")
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:  # most content is text: the constructor would return it as is
+            return node.value
         return _constructor.construct_object(node, deep=True)
     return None
