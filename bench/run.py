@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -183,6 +184,13 @@ def write_report(rows: list[Measure], have_typst: bool) -> None:
         lines += ["", "Against Typst, same cards, same machine, same run:", "", *ratios]
     elif not have_typst:
         lines += ["", "Typst was not installed (`pip install -e '.[bench]'`): no comparison."]
+    generated = sorted(
+        (int(m.name.split()[2]), m.seconds) for m in rows if m.name.startswith("kit cards, ")
+    )
+    if len(generated) > 1:
+        lines += ["", "Time per card as the deck grows (linear growth: about the same figure):", ""]
+        for (n0, t0), (n1, t1) in pairwise(generated):
+            lines.append(f"- {n0} to {n1} cards: {(t1 - t0) / (n1 - n0) * 1000:.2f} ms per card")
     (REPO / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {REPO / 'docs' / 'benchmarks.md'}")
 
