@@ -271,7 +271,13 @@ def _no_stray_temporary_files(tmp_path):
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
-def test_ctrl_c_midway_leaves_the_earlier_kit_and_no_temporary_files(tmp_path):
+@pytest.mark.parametrize(
+    ("stop", "code", "said"),
+    [("SIGINT", 130, "kit: interrupted"), ("SIGTERM", 143, "kit: terminated"), ("SIGKILL", -9, "")],
+)
+def test_a_build_stopped_midway_leaves_the_earlier_kit_and_no_temporary_files(
+    tmp_path, stop, code, said
+):
     import signal
     import time
 
@@ -291,10 +297,10 @@ def test_ctrl_c_midway_leaves_the_earlier_kit_and_no_temporary_files(tmp_path):
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     time.sleep(1.5)  # rendering 12,000 cards takes seconds longer than this
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(getattr(signal, stop))
     _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert "kit: interrupted" in stderr
+    assert proc.returncode == code, stderr
+    assert stderr.strip() == said
     assert snapshot(out) == before
 
 

@@ -49,9 +49,10 @@ def reports_errors(command: F) -> F:
             else:
                 typer.echo(f"kit: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("kit: interrupted", err=True)
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:  # Ctrl-C, or `kill`: outputs were cleaned up on the way
+            stopped = isinstance(exc, Terminated)
+            typer.echo(f"kit: {'terminated' if stopped else 'interrupted'}", err=True)
+            raise typer.Exit(143 if stopped else 130) from None
         except (TyperException, typer.Exit):
             raise  # usage errors: main() prints them
         except Exception as exc:  # a bug, not the user's input: say so in one line
@@ -530,10 +531,21 @@ def init_command(
     typer.echo(f"wrote {path}; edit it, then: kit build {path}")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a build stops the same tidy way."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """Console-script entry point: usage errors as one line, exit code 2."""
+    import signal
+
     from typer.exceptions import TyperException
 
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = app(prog_name="kit", standalone_mode=False)
     except TyperException as exc:  # Typer's own usage errors (its vendored click's)
