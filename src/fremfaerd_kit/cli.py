@@ -541,10 +541,15 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Console-script entry point: usage errors as one line, exit code 2."""
+    import gc
     import signal
 
     from typer.exceptions import TyperException
 
+    # One short batch run: many objects, next to no cyclic garbage. Python's default
+    # thresholds re-scan every live object again and again (a tenth of the time of
+    # 4,000 cards); collect far less often. The library API leaves the setting alone.
+    gc.set_threshold(50_000, 20, 20)
     signal.signal(signal.SIGTERM, _terminate)
     try:
         code = app(prog_name="kit", standalone_mode=False)
