@@ -213,6 +213,11 @@ def test_fold_layout_puts_each_back_across_the_fold_from_its_front(library: Libr
         assert words_in(page, cell)[-1] == str(placed.number)
     assert any(close(m[0], sheet.fold_x) and close(m[2], sheet.fold_x) for m in line_segments(page))
     assert result.pages == -(-35 // len(sheet.cells))
+    # The fold line's label is there, and dark enough to read on white paper.
+    spans = [s for b in page.get_text("dict")["blocks"] for ln in b.get("lines", [])
+             for s in ln["spans"] if s["text"] == "Fold her"]  # fmt: skip
+    assert len(spans) == 1
+    assert lightness(f"#{spans[0]['color']:06X}") < 60
 
 
 def test_back_offset_moves_the_backs_as_seen_from_the_front(library: Library):

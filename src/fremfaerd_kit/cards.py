@@ -347,7 +347,25 @@ def _body_box_cached(w: float, h: float) -> Rect:
 
 
 def draw_back(c: Canvas, cell: Rect, plan: BackPlan, bleed: float) -> None:
-    """One card back: the category colour to the bleed, the deck title and category name."""
+    """One card back: the category colour to the bleed, the deck title and category name.
+
+    Backs repeat: each deck, category and card size is drawn once, as a PDF form, and
+    placed wherever it is needed (less to draw for big decks, and one object for a
+    printer to rasterise).
+    """
+    name = f"back-{plan.deck.id}-{plan.category.id}-{cell.w:.3f}x{cell.h:.3f}-{bleed:.3f}"
+    if not c.hasForm(name):
+        edge = bleed + 1  # a point beyond the colour: the form's clip must not shave its edge
+        c.beginForm(name, -edge, -edge, cell.w + edge, cell.h + edge)
+        _draw_back_face(c, Rect(0, 0, cell.w, cell.h), plan, bleed)
+        c.endForm()
+    c.saveState()
+    c.translate(cell.x, cell.y)
+    c.doForm(name)
+    c.restoreState()
+
+
+def _draw_back_face(c: Canvas, cell: Rect, plan: BackPlan, bleed: float) -> None:
     geo = print_spec().card
     safe = float(geo["safe_inset"]) * MM
     c.setFillColor(_colour(plan.category.colour))
@@ -495,6 +513,7 @@ def _draw_sheet_furniture(c: Canvas, sheet: Sheet, cells: list[Rect], *, fold: b
         c.saveState()
         c.translate(sheet.fold_x - 1 * MM, sheet.height / 2)
         c.rotate(90)
+        c.setFillColor(HexColor(str(print_spec().card["footer_text"])))
         c.setFont(fonts.REGULAR, 7)
         c.drawCentredString(0, 0, labels()["fold_line"])
         c.restoreState()
