@@ -188,7 +188,8 @@ def write_report(rows: list[Measure], have_typst: bool) -> None:
         (int(m.name.split()[2]), m.seconds) for m in rows if m.name.startswith("kit cards, ")
     )
     if len(generated) > 1:
-        lines += ["", "Time per card as the deck grows (linear growth: about the same figure):", ""]
+        lines += ["", "Time per extra card as the deck grows (linear or better: no rise for "
+                  "bigger decks):", ""]  # fmt: skip
         for (n0, t0), (n1, t1) in pairwise(generated):
             lines.append(f"- {n0} to {n1} cards: {(t1 - t0) / (n1 - n0) * 1000:.2f} ms per card")
     (REPO / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
