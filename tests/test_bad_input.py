@@ -107,9 +107,30 @@ def test_own_cards_with_characters_the_font_cannot_draw(tmp_path: Path) -> None:
                      cwd=tmp_path)  # fmt: skip
     assert result.returncode == 2
     assert problem_lines(result.stderr) == [
-        f"{tmp_path / 'egne.yaml'}:11:5: cards[0].question: card `k1`: the font cannot draw '༄'"
+        f"{tmp_path / 'egne.yaml'}:11:5: cards[0].question: card `k1`: "
+        "the font cannot draw '༄' (U+0F04)"
     ]
     assert not (tmp_path / "k.pdf").exists()
+
+
+def test_right_to_left_text_is_refused_not_printed_backwards(tmp_path: Path) -> None:
+    (tmp_path / "egne.yaml").write_text(
+        DECK.replace("Hvad gør vi nu?", "Hvad betyder שלום?"), encoding="utf-8"
+    )
+    cards = run_kit("--content", str(tmp_path), "cards", "min-bunke", "-o", "k.pdf",
+                    cwd=tmp_path)  # fmt: skip
+    assert cards.returncode == 2
+    assert problem_lines(cards.stderr) == [
+        f"{tmp_path / 'egne.yaml'}:11:5: cards[0].question: card `k1`: right-to-left text "
+        "('ש' (U+05E9), 'ל' (U+05DC), 'ו' (U+05D5), 'ם' (U+05DD)) would print reversed; "
+        "the kit sets left-to-right scripts only"
+    ]
+    sheet = run_kit("worksheet", "vaerktoej2", "--set", "teknologi=روبوت", "-o", "ark.pdf",
+                    cwd=tmp_path)  # fmt: skip
+    assert sheet.returncode == 2
+    (line,) = problem_lines(sheet.stderr)
+    assert "right-to-left text ('ر' (U+0631), 'و' (U+0648), 'ب' (U+0628), 'ت' (U+062A))" in line
+    assert not (tmp_path / "k.pdf").exists() and not (tmp_path / "ark.pdf").exists()
 
 
 @pytest.mark.parametrize(

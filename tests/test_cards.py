@@ -320,7 +320,7 @@ def test_characters_the_font_cannot_draw_are_listed(tmp_path: Path):
     library = own_deck(tmp_path, "Hvad betyder 漢字 for os?")
     with pytest.raises(ContentError) as caught:
         render_cards(library, ["lange"], CardOptions())
-    assert "card `kort-en`: the font cannot draw '漢', '字'" in str(caught.value)
+    assert "card `kort-en`: the font cannot draw '漢' (U+6F22), '字' (U+5B57)" in str(caught.value)
     assert str(caught.value).startswith(f"{tmp_path / 'lange.yaml'}:11:5: cards[0].question")
 
 

@@ -160,16 +160,13 @@ class _Planner:
         ]
         ok = True
         for text, font, key in texts:
-            missing = fonts.missing_glyphs(text, font)
-            if missing:
+            why = fonts.unprintable(text, font)
+            if why:
                 ok = False
                 self.problems.append(
-                    Problem(
-                        self.where(deck, ("cards", _index(deck, card), key)),
-                        f"card `{card.id}`: the font cannot draw "
-                        f"{', '.join(repr(c) for c in missing)}",
-                    )
-                )
+                    Problem(self.where(deck, ("cards", _index(deck, card), key)),
+                            f"card `{card.id}`: {why}")
+                )  # fmt: skip
         if not ok:
             return None
         body = fit(
@@ -229,14 +226,9 @@ class _Planner:
             )
             return None
         for text, key in ((deck.title, ("title",)), (category.name, ("categories",))):
-            missing = fonts.missing_glyphs(text, fonts.BOLD)
-            if missing:
-                self.problems.append(
-                    Problem(
-                        self.where(deck, key),
-                        f"the font cannot draw {', '.join(map(repr, missing))}",
-                    )
-                )
+            why = fonts.unprintable(text, fonts.BOLD)
+            if why:
+                self.problems.append(Problem(self.where(deck, key), why))
         return BackPlan(deck, category, self.band_text(deck, category), title)
 
 

@@ -442,13 +442,12 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
 
 
 def check_glyphs(markdown: str, where: str) -> None:
-    """Refuse text the embedded font cannot draw, naming the characters and the line."""
+    """Refuse text the kit cannot print, naming the characters and the line."""
     problems = []
     for number, line in enumerate(markdown.splitlines(), 1):
-        missing = fonts.missing_glyphs(line)
-        if missing:
-            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
-            problems.append(f"{where}: line {number} of the document: the font cannot draw {chars}")
+        why = fonts.unprintable(line)
+        if why:
+            problems.append(f"{where}: line {number} of the document: {why}")
     if problems:
         raise InputError("; ".join(problems[:5]))
 

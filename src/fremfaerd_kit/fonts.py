@@ -1,7 +1,8 @@
-"""The embedded TrueType fonts, and which characters they cannot draw."""
+"""The embedded TrueType fonts, and which text they cannot print."""
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache, lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -65,6 +66,33 @@ def register_family() -> None:
     register()
     for bold, italic, name in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD)):
         addMapping(REGULAR, bold, italic, name)
+
+
+def unprintable(text: str, font: str = REGULAR) -> str | None:
+    """Why `text` cannot be printed in `font`, or None when it can.
+
+    Characters the font has no glyph for; and right-to-left letters (Hebrew, Arabic),
+    which ReportLab would set in the wrong order and, for Arabic, unjoined.
+    """
+    missing = missing_glyphs(text, font)
+    if missing:
+        return f"the font cannot draw {_listing(missing)}"
+    backwards = [c for c in dict.fromkeys(text) if c >= "\u0590" and _right_to_left(c)]
+    if backwards:
+        return (
+            f"right-to-left text ({_listing(backwards)}) would print reversed; "
+            "the kit sets left-to-right scripts only"
+        )
+    return None
+
+
+def _right_to_left(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
+def _listing(chars: list[str], most: int = 5) -> str:
+    shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:most])
+    return shown + (", …" if len(chars) > most else "")
 
 
 def missing_glyphs(text: str, font: str = REGULAR) -> list[str]:
