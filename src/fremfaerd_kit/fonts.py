@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -103,20 +103,15 @@ def missing_glyphs(text: str, font: str = REGULAR) -> list[str]:
 
 
 def width(text: str, font: str, size: float) -> float:
-    """Advance width of `text` in points (widths scale with size: measured once per word)."""
-    return _width_at_1000(text, font) * size / 1000
-
-
-@lru_cache(maxsize=1 << 16)
-def _width_at_1000(text: str, font: str) -> float:
-    return float(pdfmetrics.stringWidth(text, font, 1000))
+    """Advance width of `text` in points (widths scale with size: measured once per text)."""
+    return (word_widths(font).get(text) or measure_word(text, font)) * size / 1000
 
 
 _WORDS: dict[str, dict[str, float]] = {}
 
 
 def word_widths(font: str) -> dict[str, float]:
-    """A memo of word widths at 1000 pt in `font`, for line breaking: look a word up with
+    """A memo of widths at 1000 pt in `font`, for line breaking: look a word up with
     `.get`, and on a miss measure it with `measure_word`, which stores it here."""
     return _WORDS.setdefault(font, {})
 
