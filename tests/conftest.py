@@ -18,6 +18,12 @@ def library() -> Library:
     return load_library()
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (path relative to it) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}  # fmt: skip
+
+
 def run_kit(
     *args: str,
     cwd: Path | None = None,

@@ -23,32 +23,14 @@ import pytest
 from fremfaerd_kit import output
 from fremfaerd_kit.errors import OutputError
 
-from .conftest import run_kit
-
-DECK = """\
-kind: deck
-id: min-bunke
-title: Min bunke
-short_title: Min bunke
-source: {publication: egne, section: Personalemøde}
-categories:
-  - {id: hverdag, name: Hverdag, colour: "#1D3B5A"}
-cards:
-  - id: k1
-    category: hverdag
-    question: Hvad gør vi nu?
-"""
+from .conftest import run_kit, snapshot
+from .test_check_errors import DECK
 
 
 def problem_lines(stderr: str) -> list[str]:
     """The lines that are not the closing count (`kit: 1 problem found`)."""
     assert "Traceback" not in stderr
     return [line for line in stderr.splitlines() if not line.endswith(" found")]
-
-
-def files_in(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}  # fmt: skip
 
 
 # --- kit files -------------------------------------------------------------------------
@@ -62,7 +44,7 @@ def test_a_latin1_kit_file_is_named_as_not_utf8(tmp_path: Path) -> None:
     assert problem_lines(result.stderr) == [
         f"{path}:2: is not UTF-8 (perhaps Latin-1 or Windows-1252); save it as UTF-8"
     ]
-    assert files_in(tmp_path) == {"kit.yaml": path.read_bytes()}
+    assert snapshot(tmp_path) == {"kit.yaml": path.read_bytes()}
 
 
 def test_a_10_mb_kit_file_is_refused(tmp_path: Path) -> None:
@@ -207,7 +189,7 @@ def test_a_full_disk_leaves_the_earlier_kit_whole_and_no_temporary_files(
     with mounted_tmpfs(tmp_path / "disk", "size=600k") as disk:
         first = run_kit("build", str(kit), "-o", str(disk / "kit"), "--zip", "-q")
         assert first.returncode == 0, first.stderr
-        before = files_in(disk)
+        before = snapshot(disk)
         # The same kit again, with the cards at a larger size: it no longer fits.
         kit.write_text("kind: kit\ntitle: Anden udgave\ncard_size: a6\n", encoding="utf-8")
         result = run_kit("build", str(kit), "-o", str(disk / "kit"), "--zip", "-q")
@@ -215,19 +197,19 @@ def test_a_full_disk_leaves_the_earlier_kit_whole_and_no_temporary_files(
         (line,) = problem_lines(result.stderr)
         assert line.startswith(f"kit: error: {disk / 'kit'}")  # a file of the kit, or its ZIP
         assert line.endswith(": could not write (No space left on device)")
-        assert files_in(disk) == before
+        assert snapshot(disk) == before
 
         # Fill the disk to all but 16 kB: a new card PDF cannot be written whole.
         free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
         (disk / "fyld").write_bytes(b"\0" * (free - 16 * 1024))
-        before = files_in(disk)
+        before = snapshot(disk)
         target = disk / "kit" / "05-kort-dialogkort.pdf"
         cards = run_kit("cards", "--size", "a6", "-o", str(target))
         assert cards.returncode == 1
         assert problem_lines(cards.stderr) == [
             f"kit: error: {target}: could not write (No space left on device)"
         ]
-        assert files_in(disk) == before
+        assert snapshot(disk) == before
 
 
 def test_a_write_error_midway_takes_back_every_file_of_the_batch(

@@ -13,7 +13,7 @@ import pytest
 from fremfaerd_kit.build import build_kit
 from fremfaerd_kit.kitfile import load_kit
 
-from .conftest import REPO, run_kit
+from .conftest import REPO, run_kit, snapshot
 from .pdfread import open_pdf
 
 EXAMPLES = REPO / "examples"
@@ -22,10 +22,6 @@ KITS = sorted(p.parent.name for p in EXAMPLES.glob("*/kit.yaml"))
 
 def pdf_text(path: Path) -> str:
     return " ".join(" ".join(page.get_text().split()) for page in open_pdf(path.read_bytes()))
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
 def test_default_kit_is_vaerktoej2_with_the_dialogue_cards(tmp_path, library):

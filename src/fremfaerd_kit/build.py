@@ -2,7 +2,8 @@
 calendar event and an index that says how to print each file.
 
 Everything is rendered in memory first; only when every document has been made are the
-files written, each atomically. A failed build therefore leaves an earlier kit as it was.
+files written, all or nothing (`output.write_all`). A failed build therefore leaves an
+earlier kit as it was.
 """
 
 from __future__ import annotations

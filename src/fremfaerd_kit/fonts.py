@@ -104,18 +104,26 @@ def missing_glyphs(text: str, font: str = REGULAR) -> list[str]:
 
 def width(text: str, font: str, size: float) -> float:
     """Advance width of `text` in points (widths scale with size: measured once per text)."""
-    return (word_widths(font).get(text) or measure_word(text, font)) * size / 1000
+    return word_widths(font)[text] * size / 1000
 
 
-_WORDS: dict[str, dict[str, float]] = {}
+class _Widths(dict[str, float]):
+    """Widths at 1000 pt in one font, each measured the first time it is asked for."""
+
+    def __init__(self, font: str) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, text: str) -> float:
+        found = self[text] = float(pdfmetrics.stringWidth(text, self.font, 1000))
+        return found
+
+
+_WIDTHS: dict[str, _Widths] = {}
 
 
 def word_widths(font: str) -> dict[str, float]:
-    """A memo of widths at 1000 pt in `font`, for line breaking: look a word up with
-    `.get`, and on a miss measure it with `measure_word`, which stores it here."""
-    return _WORDS.setdefault(font, {})
-
-
-def measure_word(word: str, font: str) -> float:
-    found = _WORDS.setdefault(font, {})[word] = float(pdfmetrics.stringWidth(word, font, 1000))
-    return found
+    """Widths at 1000 pt in `font`, looked up by text (line breaking asks by the word)."""
+    if font not in _WIDTHS:
+        _WIDTHS[font] = _Widths(font)
+    return _WIDTHS[font]

@@ -11,18 +11,12 @@ baselines: what the cards need, nothing more.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from .colours import rgb
-
-
-@cache
-def _face(font: str) -> Any:
-    return pdfmetrics.getFont(font)
 
 
 @cache
@@ -45,7 +39,7 @@ class TextBlock:
 
     def put(self, x: float, y: float, font: str, size: float, text: str) -> None:
         """`text` with its baseline starting at (x, y)."""
-        face = _face(font)
+        face = pdfmetrics.getFont(font)
         ops = self.ops
         ops.append(f"1 0 0 1 {fp_str(x, y)} Tm")
         for subset, chars in face.splitString(text, self.doc):

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from reportlab.pdfbase import pdfmetrics
 
-from .fonts import measure_word, word_widths
+from .fonts import word_widths
 
 
 class Run(NamedTuple):
@@ -58,10 +58,10 @@ def wrap(runs: list[Run], size: float, max_width: float, leading: float) -> Para
     open_font, open_x, cursor = "", 0.0, 0.0
     for run in runs:
         font = run.font
-        known = word_widths(font)
-        space = known.get(" ") or measure_word(" ", font)
+        widths = word_widths(font)
+        space = widths[" "]
         for word in run.text.split():
-            word_width = known.get(word) or measure_word(word, font)
+            word_width = widths[word]
             if word_width > limit:
                 return None
             at_start = not words and not done
