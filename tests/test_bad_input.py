@@ -53,7 +53,7 @@ def test_a_10_mb_kit_file_is_refused(tmp_path: Path) -> None:
     result = run_kit("build", str(path), "-q", cwd=tmp_path)
     assert result.returncode == 2
     assert problem_lines(result.stderr) == [
-        f"{path}: file is 10.5 MB; content files are at most 2 MB of text"
+        f"{path}: is larger than 8 MB, the most a YAML file may be"
     ]
 
 

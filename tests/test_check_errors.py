@@ -189,4 +189,4 @@ def test_very_large_file_is_refused_without_reading_it(tmp_path: Path):
     path.write_text("kind: deck\n" + "# padding\n" * 1_100_000, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_library([path])
-    assert "content files are at most 2 MB" in str(caught.value)
+    assert "is larger than 8 MB" in str(caught.value)

@@ -19,7 +19,7 @@ from pathlib import Path
 from .agenda import render_agenda
 from .colours import tint
 from .documents import guide_markdown, handout_markdown, pdf, worksheet_markdown
-from .errors import OutputPathError
+from .errors import ContentError, OutputPathError
 from .frontmatter import Look
 from .kitfile import Kit
 from .library import Library, load_library
@@ -65,6 +65,9 @@ def plan_kit(
     say = progress or (lambda _: None)
     spec = kit.spec
     library = library or load_library(kit.content_folders())
+    problems = kit.problems(library)  # every reference checked before anything is made
+    if problems:
+        raise ContentError(problems)
     overrides = kit.templates_folder()
     templates = [overrides] if overrides else []
     accent = spec.branding.accent

@@ -9,7 +9,6 @@ order of appearance, each with its own colour.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
@@ -17,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Location, Problem
-from .yamlsource import MAX_BYTES, SourceFile
+from .intake import TEXT_LIMIT, fail, read_bytes
+from .yamlsource import SourceFile, decode_text
 
 COLUMNS = {
     "question": "question",
@@ -43,40 +43,26 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", lowered).strip("-") or "x"
 
 
-def load_csv_deck(path: Path) -> SourceFile:
+MAX_ROWS = 40_000
+"""Cards in one spreadsheet: a deck of 40,000 is already a print run, not a workshop."""
+MAX_CELL = 4_000
+"""Characters in one cell: more than any card can hold."""
+DELIMITERS = (";", ",", "\t")
+
+
+def load_csv_deck(path: Path, *, inside: Path | None = None) -> SourceFile:
     """Read `path` as a deck; rows become cards with their line numbers kept for errors."""
-    where = Location(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ContentError([Problem(where, f"cannot read the file ({exc.strerror})")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ContentError([Problem(where, f"the file is larger than {MAX_BYTES // 2**20} MB")])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ContentError(
-            [Problem(where, "the file is not UTF-8; save the spreadsheet as CSV UTF-8")]
-        ) from None
-    dialect: Any = csv.excel
-    with contextlib.suppress(csv.Error):  # one column only: nothing to sniff
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = list(reader)
-    if not rows:
-        raise ContentError([Problem(where, "the file is empty; the first row names the columns")])
-    header = [COLUMNS.get(h.strip().lower(), "") for h in rows[0]]
-    if "question" not in header:
-        raise ContentError(
-            [Problem(Location(path, 1), "no `question` (or `spørgsmål`) column in the first row")]
-        )
+    text = decode_text(read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="spreadsheet"), path)
+    if not text.strip():
+        raise fail(path, "the file is empty; the first row names the columns")
+    delimiter, header = _header(text, path)
+    problems: list[Problem] = []
+    rows = _rows(text, delimiter, len(header), path, problems)
     deck_id = slug(path.stem)
     source = SourceFile(path, {})
     cards: list[dict[str, Any]] = []
     categories: dict[str, dict[str, Any]] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, row in rows:
         values = {key: cell.strip() for key, cell in zip(header, row, strict=False) if key}
         name = values.get("category") or "Spørgsmål"
         if name not in categories:
@@ -95,6 +81,8 @@ def load_csv_deck(path: Path) -> SourceFile:
         for column, key in enumerate(header, start=1):
             if key:
                 source.marks[("cards", index, key)] = (number, column)
+    if problems:
+        raise ContentError(problems)
     title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or deck_id
     source.data = {
         "kind": "deck",
@@ -106,3 +94,83 @@ def load_csv_deck(path: Path) -> SourceFile:
         "cards": cards,
     }
     return source
+
+
+def _header(text: str, path: Path) -> tuple[str, list[str]]:
+    """The separator and the column keys, chosen by which separator makes the first row
+    name the known columns (a guess from one line of data can be fooled; a header cannot)."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    best: tuple[int, str, list[str]] | None = None
+    for delimiter in DELIMITERS:
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter, strict=True), [])
+        except csv.Error:
+            continue
+        keys = [COLUMNS.get(cell.strip().lower(), "") for cell in cells]
+        known = sum(1 for k in keys if k)
+        if "question" in keys and (best is None or known > best[0]):
+            best = (known, delimiter, keys)
+    if best is None:
+        raise ContentError(
+            [Problem(Location(path, 1), "no `question` (or `spørgsmål`) column in the first row")]
+        )
+    return best[1], best[2]
+
+
+def _rows(
+    text: str, delimiter: str, width: int, path: Path, problems: list[Problem]
+) -> list[tuple[int, list[str]]]:
+    """The data rows with the line each starts on; every bad row is a problem."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
+        strict=True,
+    )  # fmt: skip
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        next(reader)
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > width:
+                problems.append(
+                    Problem(
+                        Location(path, line),
+                        f"row has {len(row)} cells but the first row names {width} columns; "
+                        f"a cell with `{delimiter}` in it needs quotes around it",
+                    )
+                )
+                continue
+            for column, cell in enumerate(row, start=1):
+                if len(cell) > MAX_CELL:
+                    problems.append(
+                        Problem(
+                            Location(path, line, column),
+                            f"the cell holds {len(cell):,} characters; a card holds at most "
+                            f"{MAX_CELL:,}",
+                        )
+                    )
+            rows.append((line, row))
+            if len(rows) > MAX_ROWS:
+                problems.append(
+                    Problem(Location(path, line), f"more than {MAX_ROWS:,} cards in one file")
+                )
+                break
+    except csv.Error as exc:
+        reason = str(exc)
+        if "end of data" in reason or "EOF" in reason:
+            reason = 'a quote (") opened in this row is never closed'
+        elif "field larger" in reason:
+            reason = f"a cell holds more than {csv.field_size_limit():,} characters"
+        elif "expected after" in reason:
+            reason = (
+                "a quoted cell goes on after its closing quote; inside quotes, write a quote as"
+                ' two (""); or the separator is not the one the first row uses'
+            )
+        problems.append(Problem(Location(path, line), reason))
+    return rows

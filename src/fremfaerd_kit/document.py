@@ -410,7 +410,7 @@ def _numbered_canvas(front: FrontMatter, look: Look) -> Callable[..., Canvas]:
                 self.setLineWidth(0.6)
                 self.line(MARGIN, top - 2 * MM, width - MARGIN, top - 2 * MM)
             if look.logo is not None:
-                logo = ImageReader(str(look.logo))
+                logo = ImageReader(io.BytesIO(look.logo))
                 w, h = logo.getSize()
                 wide = min(5 * MM * w / h, 40 * MM)
                 self.drawImage(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
@@ -39,5 +38,6 @@ class Look:
 
     accent: str = "#1F4E79"
     tint: str = "#EAF1F8"
-    logo: Path | None = None
+    logo: bytes | None = None
+    """PNG or JPEG bytes, read and checked by the reading gate."""
     footer: str | None = None

@@ -8,14 +8,23 @@ the kit read files elsewhere.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import io
+import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
-from .errors import ContentError, Problem
+from .errors import ContentError, InputError, Location, Problem
+from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
+from .library import Library, unknown_id
 from .model import Colour, Id, Minutes, Model, Text
-from .yamlsource import SourceFile, load_yaml
+from .presets import card_size
+from .resources import templates_dir
+from .schedule import fit
+from .yamlsource import KeyPath, SourceFile, load_yaml
 
 Clock = Annotated[str | int, Field(description='start time, "HH:MM" (quote it)')]
 
@@ -74,9 +83,13 @@ class KitFile(Model):
                 raise ValueError(f'`{shown}` is not a time; write it as "13:00"')
             return f"{value // 60:02d}:{value % 60:02d}"
         try:
-            dt.time.fromisoformat(value)
+            clock = dt.time.fromisoformat(value)
         except ValueError:
             raise ValueError(f'`{value}` is not a time; write it as "13:00"') from None
+        if clock.tzinfo is not None:
+            raise ValueError(
+                f'`{value}` has a time zone; write the local time in Denmark, like "13:00"'
+            )
         return value
 
     @property
@@ -101,58 +114,203 @@ class Kit:
         self.spec = spec
         self.folder = folder.resolve()
         self.source = source
+        self._logo: bytes | None = None
 
-    def path(self, text: str, key: tuple[str | int, ...]) -> Path:
+    def path(self, text: str, key: KeyPath) -> Path:
         """`text` as a path inside the kit's folder; `ContentError` at `key` otherwise."""
-        target = (self.folder / text).resolve()
-        if not target.is_relative_to(self.folder):
+        written = Path(os.path.normpath(self.folder / text))
+        if not written.is_relative_to(self.folder):
             raise self._error(key, f"`{text}` is outside the kit file's folder {self.folder}")
-        if not target.exists():
-            raise self._error(key, f"`{text}` does not exist in {self.folder}")
-        return target
+        try:
+            return resolve_inside(self.folder / text, self.folder, text)
+        except ContentError as exc:
+            message = exc.problems[0].message
+            if message == "no such file":
+                message = f"`{text}` does not exist in {self.folder}"
+            elif "leads outside" in message:
+                message = f"`{text}` is outside the kit file's folder {self.folder}"
+            else:
+                message = f"`{text}` {message}"
+            raise self._error(key, message) from None
 
     def content_folders(self) -> list[Path]:
+        """The kit's own content folders (or files)."""
         return [self.path(p, ("content", i)) for i, p in enumerate(self.spec.content)]
 
     def templates_folder(self) -> Path | None:
+        """The folder of template overrides, each named like a built-in template."""
         t = self.spec.templates
-        return self.path(t, ("templates",)) if t else None
+        if not t:
+            return None
+        folder = self.path(t, ("templates",))
+        if not folder.is_dir():
+            raise self._error(("templates",), f"`{t}` is not a folder")
+        known = builtin_templates()
+        for file in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+            name = file.relative_to(folder).as_posix()
+            if name not in known:
+                hint = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+                raise self._error(
+                    ("templates",),
+                    f"`{t}/{name}` overrides no template"
+                    + (f"; did you mean `{t}/{hint[0]}`?" if hint else "")
+                    + " (overrides have the name of a file in templates/, e.g. "
+                    "documents/guide.md.j2)",
+                )
+        return folder
 
-    def logo(self) -> Path | None:
+    def logo(self) -> bytes | None:
+        """The logo's bytes, read through the reading gate and checked to be an image."""
         logo = self.spec.branding.logo
         if logo is None:
             return None
-        path = self.path(logo, ("branding", "logo"))
+        if self._logo is None:
+            key = ("branding", "logo")
+            path = self.path(logo, key)
+            try:
+                data = read_bytes(path, limit=IMAGE_LIMIT, inside=self.folder, what="logo")
+            except ContentError as exc:
+                raise self._error(key, f"`{logo}` {exc.problems[0].message}") from None
+            problem = image_problem(data)
+            if problem:
+                raise self._error(key, f"`{logo}` {problem}")
+            self._logo = data
+        return self._logo
+
+    def problems(self, library: Library) -> list[Problem]:
+        """Every reference in the kit file that the library or the folder cannot satisfy."""
+        problems: list[Problem] = []
+        for check in (self.templates_folder, self.logo):
+            try:
+                check()
+            except ContentError as exc:
+                problems.extend(exc.problems)
+        problems.extend(self._reference_problems(library))
+        return problems
+
+    def _reference_problems(self, library: Library) -> Iterator[Problem]:
+        spec = self.spec
+        at = self._problem
+        if spec.tool not in library.tools:
+            yield at(("tool",), unknown_id("tool", spec.tool, library.tools))
+        else:
+            try:
+                fit(library.tools[spec.tool], spec.minutes, start=spec.start_time, day=spec.date)
+            except InputError as exc:
+                yield at(("minutes",) if spec.minutes else ("tool",), str(exc))
+        for i, choice in enumerate(spec.decks):
+            if choice.id not in library.decks:
+                yield at(("decks", i, "id"), unknown_id("deck", choice.id, library.decks))
+                continue
+            deck = library.decks[choice.id]
+            categories = [c.id for c in deck.categories]
+            for j, category in enumerate(choice.categories):
+                if category not in categories:
+                    yield at(
+                        ("decks", i, "categories", j), unknown_id("category", category, categories)
+                    )
+            cards = [c.id for c in deck.cards]
+            for j, card in enumerate(choice.only):
+                if card not in cards:
+                    yield at(("decks", i, "only", j), unknown_id("card", card, cards))
+        for i, handout in enumerate(spec.handouts):
+            if handout not in library.handouts:
+                yield at(("handouts", i), unknown_id("handout", handout, library.handouts))
         try:
-            from reportlab.lib.utils import ImageReader
+            card_size(spec.card_size)
+        except InputError as exc:
+            yield at(("card_size",), str(exc).removeprefix("--size: "))
 
-            ImageReader(str(path)).getSize()
-        except Exception:  # ReportLab raises many kinds for a bad image
-            raise self._error(
-                ("branding", "logo"), f"`{logo}` is not an image ReportLab can read (PNG or JPEG)"
-            ) from None
-        return path
-
-    def _error(self, key: tuple[str | int, ...], message: str) -> ContentError:
+    def _problem(self, key: KeyPath, message: str) -> Problem:
         if self.source is not None:
-            return ContentError([self.source.problem(key, message)])
-        from .errors import Location
+            return self.source.problem(key, message)
+        return Problem(Location("kit", path=".".join(map(str, key))), message)
 
-        return ContentError([Problem(Location("kit", path=".".join(map(str, key))), message)])
+    def _error(self, key: KeyPath, message: str) -> ContentError:
+        return ContentError([self._problem(key, message)])
+
+
+def builtin_templates() -> list[str]:
+    """The names of the built-in templates a kit may override (`documents/guide.md.j2`)."""
+    root = templates_dir()
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.j2"))
+
+
+MAX_PIXELS = 25_000_000
+"""A logo is a few hundred pixels wide; a huge one would take gigabytes to decode."""
+
+
+def image_problem(data: bytes) -> str | None:
+    """Why `data` cannot be a logo (not PNG or JPEG, too many pixels), or None."""
+    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        return "is not an image ReportLab can read (PNG or JPEG)"
+    try:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                return (
+                    f"is {width}×{height} pixels; a logo may have at most "
+                    f"{MAX_PIXELS // 1_000_000} million"
+                )
+            image.verify()
+    except Exception:  # Pillow raises many kinds for a damaged image
+        return "is not an image ReportLab can read (PNG or JPEG)"
+    return None
 
 
 def load_kit(path: Path) -> Kit:
     """Read and validate a kit file; raise `ContentError` with every problem."""
+    kit, problems = _read_kit(path)
+    if problems or kit is None:
+        raise ContentError(problems)
+    return kit
+
+
+def _read_kit(path: Path) -> tuple[Kit | None, list[Problem]]:
     from .library import translate_errors
 
     source = load_yaml(path)
     if not isinstance(source.data, dict):
-        raise ContentError([source.problem((), "expected a mapping with `kind: kit` at the top")])
+        return None, [source.problem((), "expected a mapping with `kind: kit` at the top")]
     try:
         spec = KitFile.model_validate(source.data)
     except ValidationError as exc:
-        raise ContentError(translate_errors(source, KitFile, exc)) from None
-    return Kit(spec, path.parent, source)
+        return None, translate_errors(source, KitFile, exc)
+    return Kit(spec, path.parent, source), []
+
+
+def open_kit(path: Path | None, extra: Iterable[Path] = ()) -> tuple[Kit, Library]:
+    """The kit file (or the default kit) with its library, every reference checked.
+
+    Every problem is collected before stopping: the kit file's own, those of the content
+    folders it names, and its references to tools, decks, handouts and files.
+    """
+    from .library import load_library
+
+    if path is None:
+        kit: Kit | None = default_kit()
+        problems: list[Problem] = []
+    else:
+        kit, problems = _read_kit(path)
+    folders: list[Path] = []
+    if kit is not None:
+        for i, _ in enumerate(kit.spec.content):
+            try:
+                folders.append(kit.content_folders()[i])
+            except ContentError as exc:
+                problems.extend(exc.problems)
+    try:
+        library: Library | None = load_library([*extra, *folders])
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        library = None
+    if kit is not None and library is not None:
+        problems.extend(kit.problems(library))
+    if problems or kit is None or library is None:
+        raise ContentError(problems)
+    return kit, library
 
 
 def default_kit(folder: Path | None = None) -> Kit:

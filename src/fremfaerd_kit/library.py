@@ -15,12 +15,16 @@ from pydantic import BaseModel, ValidationError
 from . import model
 from .csvdeck import load_csv_deck
 from .errors import ContentError, InputError, Problem
+from .intake import files_under
 from .model import Deck, Handout, Item, Publication, SourcesFile, Tool
 from .resources import content_dir
 from .textcheck import damage
 from .yamlsource import KeyPath, SourceFile, load_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
+VARIABLE_TEXTS: set[str] = set()
+"""Content texts that use the kit's variables (`{{ teknologi }}`): the only texts that the
+templates' `md` filter fills in. A value of a variable or of a kit file is never run."""
 CONTENT_SUFFIXES = (*YAML_SUFFIXES, ".csv")
 
 
@@ -76,17 +80,24 @@ def load_library(extra: Iterable[Path] = (), *, builtin: bool = True) -> Library
     """Load the built-in library and any extra content folders or files; raise `ContentError`."""
     roots = [content_dir()] if builtin else []
     roots.extend(Path(p) for p in extra)
-    return check_files(_yaml_files(roots))
+    return check_files(_content_files(roots))
 
 
-def check_files(paths: Iterable[Path]) -> Library:
-    """Load, validate and cross-check `paths`; every problem is collected before raising."""
+def check_files(paths: Iterable[Path | tuple[Path, Path]]) -> Library:
+    """Load, validate and cross-check `paths`; every problem is collected before raising.
+
+    A path may come with the folder it must stay inside (symlinks are followed no further).
+    """
     problems: list[Problem] = []
     library = Library()
     items: list[tuple[SourceFile, BaseModel]] = []
-    for path in paths:
+    for entry in paths:
+        path, inside = entry if isinstance(entry, tuple) else (entry, None)
         try:
-            source = load_csv_deck(path) if path.suffix == ".csv" else load_yaml(path)
+            if path.suffix == ".csv":
+                source = load_csv_deck(path, inside=inside)
+            else:
+                source = load_yaml(path, inside=inside)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
@@ -140,13 +151,14 @@ def check_files(paths: Iterable[Path]) -> Library:
     return library
 
 
-def _yaml_files(roots: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
+def _content_files(roots: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """Each content file under `roots`, with the folder it must stay inside."""
+    files: list[tuple[Path, Path]] = []
     for root in roots:
         if root.is_dir():
-            files.extend(sorted(p for p in root.rglob("*") if p.suffix in CONTENT_SUFFIXES))
+            files.extend((p, root) for p in files_under(root, CONTENT_SUFFIXES))
         else:
-            files.append(root)
+            files.append((root, root.parent))
     return files
 
 
@@ -174,6 +186,8 @@ def _validate(source: SourceFile, problems: list[Problem]) -> BaseModel | None:
         harm = damage(text)
         if harm:
             problems.append(source.problem(key_path, harm))
+        if "{{" in text or "{%" in text:
+            VARIABLE_TEXTS.add(text)
     try:
         item = cls.model_validate(data)
     except ValidationError as exc:

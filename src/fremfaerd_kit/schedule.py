@@ -230,6 +230,10 @@ def _steps_label(step: int) -> str:
     return f"in {step}-minute steps" if step != 1 else "in whole minutes"
 
 
+MAX_MINUTES = 24 * 60
+"""The longest session, on the command line as in a kit file."""
+
+
 def fit(
     tool: Tool,
     minutes: int | None = None,
@@ -247,14 +251,21 @@ def fit(
     agenda = tool.agenda
     total = agenda.minutes if minutes is None else minutes
     if step < 1 or step > 60:
-        raise ScheduleError(f"--step {step}: give a step between 1 and 60 minutes")
-    if total < 1:
-        raise ScheduleError(f"--minutes {total}: give a positive number of minutes")
+        raise ScheduleError(f"a step of {step} minutes: give a step between 1 and 60 minutes")
+    if not 1 <= total <= MAX_MINUTES:
+        raise ScheduleError(
+            f"{total} minutes: give a length from 1 to {MAX_MINUTES} minutes (24 hours)"
+        )
     if total % step:
         raise ScheduleError(
-            f"--minutes {total} is not a whole number of {step}-minute steps; "
-            f"try {total - total % step} or {total - total % step + step}"
+            f"{total} minutes is not a whole number of {step}-minute steps; "
+            f"try {total - total % step or step} or {total - total % step + step}"
         )
+    if day is not None and start is not None:
+        try:
+            datetime.combine(day, start) + timedelta(minutes=total)
+        except OverflowError:
+            raise ScheduleError(f"a session on {day} would end after the year 9999") from None
     bounds = _bounds(tool, step)
     least = sum(b.least for b in bounds) * step
     most = None if any(b.most is None for b in bounds) else sum(b.most or 0 for b in bounds) * step

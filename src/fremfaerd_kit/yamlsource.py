@@ -1,7 +1,16 @@
-"""Load one YAML file safely into plain data, keeping the line and column of every key path."""
+"""Load one YAML file safely into plain data, keeping the line and column of every key path.
+
+PyYAML's composer builds a tree recursively, in C when libyaml is there, and a file nested
+fifty thousand levels deep crashes the process. The parser below it is a state machine
+with no such recursion, so data is built here from its event stream with an explicit
+stack. That is also where the limits of received files are kept: nesting depth, the
+number of values after aliases are expanded ("billion laughs"), the safe tag set only
+(an unknown tag, a merge key or an impossible date is a located problem, not a crash).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,11 +18,14 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Location, Problem
+from .intake import TEXT_LIMIT, fail, read_bytes
 
-MAX_BYTES = 2 * 1024 * 1024
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML has it (ten times faster); the same safe tag set."""
-"""Content files are short texts; anything larger is a mistake (a wrong file), not content."""
+MAX_DEPTH = 64
+"""Content is a few levels deep; anything deeper is not content."""
+MAX_NODES = 1_000_000
+"""Values after alias expansion: a 40,000-card deck has about 400,000."""
 
 KeyPath = tuple[str | int, ...]
 
@@ -50,119 +62,236 @@ class SourceFile:
         return Problem(self.locate(key_path), message)
 
 
-def load_yaml(path: Path) -> SourceFile:
-    """Read `path` as UTF-8 YAML (a BOM is accepted) with a safe loader; raise `ContentError`."""
-    where = Location(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(
-                where,
-                f"file is {size / 1e6:.1f} MB; content files are at most "
-                f"{MAX_BYTES // (1024 * 1024)} MB of text",
-            )
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise _fail(where, "is a folder, not a YAML file") from None
-    except FileNotFoundError:
-        raise _fail(where, "no such file") from None
-    except PermissionError:
-        raise _fail(where, "cannot be read (permission denied)") from None
+def load_yaml(path: Path, *, inside: Path | None = None) -> SourceFile:
+    """Read `path` (through the reading gate) as UTF-8 YAML; raise `ContentError`."""
+    text = decode_text(read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="YAML file"), path)
+    if not text.strip():
+        raise fail(path, "is empty; expected a YAML mapping with a `kind`")
+    source = SourceFile(path, None)
+    problems: list[Problem] = []
+    source.data = _Builder(source, problems).build(text)
+    if problems:
+        raise ContentError(problems)
+    if source.data is None:
+        raise fail(path, "is empty; expected a YAML mapping with a `kind`")
+    return source
+
+
+# --- text ------------------------------------------------------------------------------
+
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML does not allow in a file (NUL, other control characters)."""
+_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def decode_text(raw: bytes, path: Path | str) -> str:
+    """`raw` as UTF-8 (a BOM is accepted), or a problem that names the encoding found."""
+    for bom, name in _BOMS.items():
+        if raw.startswith(bom):
+            raise fail(path, f"is {name}, not UTF-8; save it as UTF-8")
+    head = raw[:200]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):  # ascii as UTF-16: every other byte 0
+        raise fail(path, "looks like UTF-16 (no byte-order mark), not UTF-8; save it as UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bad_line = raw[: exc.start].count(b"\n") + 1
-        raise _fail(
-            Location(path, bad_line),
-            "is not UTF-8 (perhaps Latin-1 or Windows-1252); save it as UTF-8",
+        raise fail(
+            path, "is not UTF-8 (perhaps Latin-1 or Windows-1252); save it as UTF-8", bad_line
         ) from None
-    if not text.strip():
-        raise _fail(where, "is empty; expected a YAML mapping with a `kind`")
-    try:
-        node = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line: int | None = mark.line + 1 if mark else None
-        column: int | None = mark.column + 1 if mark else None
-        reason = exc.problem or exc.context or "invalid YAML"
-        raise _fail(Location(path, line, column), f"YAML syntax error: {reason}") from None
-    except yaml.YAMLError as exc:
-        raise _fail(where, f"YAML error: {exc}") from None
-    if node is None:
-        raise _fail(where, "is empty; expected a YAML mapping with a `kind`")
-    source = SourceFile(path, None)
-    problems: list[Problem] = []
-    try:
-        source.data = _convert(node, (), source, problems, [MAX_NODES])
-    except _TooLarge:
-        raise _fail(
-            where, f"expands to more than {MAX_NODES} values (YAML aliases nested too deep?)"
-        ) from None
-    if problems:
-        raise ContentError(problems)
-    return source
+    bad = _NOT_YAML.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        char = bad.group()
+        raise ContentError(
+            [
+                Problem(
+                    Location(path, line, column),
+                    f"contains the control character U+{ord(char):04X}"
+                    + (" (NUL)" if char == "\0" else "")
+                    + ", which a text file cannot hold; remove it",
+                )
+            ]
+        )
+    return text
 
 
-def _fail(location: Location, message: str) -> ContentError:
-    return ContentError([Problem(location, message)])
+# --- events to data ----------------------------------------------------------------------
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str", "timestamp")
+)
+_CONTAINER_TAGS = frozenset((None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
+_SKIP = object()
+"""The pending key of a duplicate: its value is read and dropped."""
 
 
-MAX_NODES = 200_000
-"""Aliases can make a small file expand without bound ("billion laughs"); stop here."""
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: KeyPath
+    anchor: str | None
+    size: int = 1
+    key: Any = None  # a mapping's key waiting for its value
+    key_mark: tuple[int, int] = (1, 1)
 
 
-class _TooLarge(Exception):
-    pass
+class _Stop(Exception):
+    """A problem after which the rest of the file cannot be read."""
 
 
-def _convert(
-    node: yaml.Node, path: KeyPath, source: SourceFile, problems: list[Problem], budget: list[int]
-) -> Any:
-    """Turn a composed node into plain Python data, recording marks and duplicate keys."""
-    budget[0] -= 1
-    if budget[0] < 0 or len(path) > 100:
-        raise _TooLarge
-    source.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node)
-            if not isinstance(key, str):
-                key = str(key)
-            child = (*path, key)
-            if key in result:
-                problems.append(
+class _Builder:
+    def __init__(self, source: SourceFile, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.budget = MAX_NODES
+        self.root: Any = None
+        self.documents = 0
+
+    def build(self, text: str) -> Any:
+        loader = _LOADER(text)
+        try:
+            while loader.check_event():
+                self._event(loader, loader.get_event())
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            reason = exc.problem or exc.context or "invalid YAML"
+            self._problem(mark, f"YAML syntax error: {reason}")
+        except yaml.YAMLError as exc:
+            self.problems.append(Problem(Location(self.source.path), f"YAML error: {exc}"))
+        except _Stop:
+            pass
+        finally:
+            loader.dispose()
+        return self.root
+
+    def _event(self, loader: Any, event: yaml.Event) -> None:
+        if isinstance(event, yaml.ScalarEvent):
+            self._add(self._scalar(loader, event), 1, event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if event.tag not in _CONTAINER_TAGS:
+                self._problem(event.start_mark, f"unknown tag `{event.tag}`; tags are not used")
+            if len(self.stack) >= MAX_DEPTH:
+                self._problem(
+                    event.start_mark, f"nested more than {MAX_DEPTH} levels deep", stop=True
+                )
+            path = self._child_path(event)
+            self.source.marks.setdefault(path, _mark(event.start_mark))
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            self.stack.append(_Frame(container, path, event.anchor))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            frame = self.stack.pop()
+            if frame.anchor:
+                self.anchors[frame.anchor] = (frame.container, frame.size)
+            self._place(frame.container, frame.size, event)
+        elif isinstance(event, yaml.AliasEvent):
+            value, size = self.anchors.get(event.anchor, (None, 1))
+            self._add(value, size, event)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self._problem(
+                    event.start_mark, "a second YAML document (`---`); one file holds one",
+                    stop=True,
+                )  # fmt: skip
+
+    def _scalar(self, loader: Any, event: yaml.ScalarEvent) -> Any:
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:  # most content is text
+            return event.value
+        if tag == _MERGE and self.stack and self.stack[-1].key is None:
+            self._problem(
+                event.start_mark, "YAML merge keys (`<<`) are not supported; write the keys out"
+            )
+            return _SKIP
+        if tag not in _SCALAR_TAGS:
+            self._problem(event.start_mark, f"unknown tag `{tag}`; tags are not used")
+            return None
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return loader.yaml_constructors[tag](loader, node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            what = tag.rsplit(":", 1)[-1]
+            self._problem(
+                event.start_mark,
+                f"`{event.value}` is not a valid {'date' if what == 'timestamp' else what}"
+                + ("; quote it to keep it as text" if what == "timestamp" else ""),
+            )
+            return None
+
+    def _child_path(self, event: yaml.Event) -> KeyPath:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            return (*frame.path, len(frame.container))
+        if frame.key is None:
+            self._problem(event.start_mark, "a key must be text, not a list or mapping", stop=True)
+        return (*frame.path, frame.key if frame.key is not _SKIP else "<<")
+
+    def _add(self, value: Any, size: int, event: yaml.Event) -> None:
+        anchor = getattr(event, "anchor", None)
+        if anchor and not isinstance(event, yaml.AliasEvent):
+            self.anchors[anchor] = (value, size)
+        self._place(value, size, event)
+
+    def _place(self, value: Any, size: int, event: yaml.Event) -> None:
+        self.budget -= size
+        if self.budget < 0:
+            self._problem(
+                event.start_mark,
+                f"expands to more than {MAX_NODES:,} values (YAML aliases nested too deep?)",
+                stop=True,
+            )
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        if isinstance(frame.container, list):
+            path = (*frame.path, len(frame.container))
+            self.source.marks.setdefault(path, _mark(event.start_mark))
+            frame.container.append(value)
+        elif frame.key is None:  # this value is a key
+            if value is _SKIP:
+                frame.key = _SKIP
+                return
+            key = value if isinstance(value, str) else str(value)
+            mark = _mark(event.start_mark)
+            if key in frame.container:
+                self.problems.append(
                     Problem(
-                        Location(
-                            source.path,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            format_path(child),
-                        ),
+                        Location(self.source.path, *mark, format_path((*frame.path, key))),
                         f"duplicate key `{key}`",
                     )
                 )
-                continue
-            source.marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _convert(value_node, child, source, problems, budget)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _convert(item, (*path, i), source, problems, budget)
-            for i, item in enumerate(node.value)
-        ]
-    return _scalar(node)
+                frame.key = _SKIP
+                return
+            self.source.marks[(*frame.path, key)] = mark
+            frame.key = key
+        else:
+            if frame.key is not _SKIP:
+                frame.container[frame.key] = value  # type: ignore[index]
+            frame.key = None
+
+    def _problem(self, mark: Any, message: str, *, stop: bool = False) -> None:
+        line, column = _mark(mark) if mark is not None else (None, None)
+        self.problems.append(Problem(Location(self.source.path, line, column), message))
+        if stop:
+            raise _Stop
 
 
-_constructor = yaml.SafeLoader(stream="")
-
-
-_STR = "tag:yaml.org,2002:str"
-
-
-def _scalar(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR:  # most content is text: the constructor would return it as is
-            return node.value
-        return _constructor.construct_object(node, deep=True)
-    return None
+def _mark(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1)
