@@ -9,18 +9,22 @@ earlier kit as it was.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import io
+import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .agenda import render_agenda
 from .colours import tint
 from .documents import guide_markdown, handout_markdown, pdf, worksheet_markdown
-from .errors import ContentError, OutputPathError
+from .errors import ContentError, Location, OutputError, OutputPathError, Problem
 from .frontmatter import Look
+from .intake import read_bytes
 from .kitfile import Kit
 from .library import Library, load_library
 from .output import source_date_epoch, write_all
@@ -194,6 +198,10 @@ def zip_bytes(files: list[KitFileOut], folder_name: str) -> bytes:
     return buffer.getvalue()
 
 
+MANIFEST = ".fremfaerd-kit"
+"""In a kit's folder: what the kit wrote there, as `sha256sum` lines (`sha256sum -c` checks)."""
+
+
 def build_kit(
     kit: Kit,
     output: Path,
@@ -202,7 +210,12 @@ def build_kit(
     library: Library | None = None,
     progress: Progress | None = None,
 ) -> BuiltKit:
-    """Render the kit, then write its files into `output` (created if needed)."""
+    """Render the kit, then write its files into `output` (created if needed).
+
+    Only files this kit wrote there before are replaced, and only if unchanged since;
+    those it no longer makes are removed; every other file is left alone, and a name
+    the kit needs that another file has is an error before anything is written.
+    """
     if output.exists() and not output.is_dir():
         raise OutputPathError(f"{output}: is a file; give a folder for the kit")
     files = plan_kit(kit, library, progress)
@@ -211,16 +224,106 @@ def build_kit(
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputPathError(f"{output}: cannot create the folder ({exc.strerror})") from None
-    writes = [(output / f.name, f.data) for f in files]
-    built = BuiltKit(output, files)
-    if make_zip:
-        built.zip_path = output.parent / f"{output.resolve().name}.zip"
-        writes.append((built.zip_path, zip_bytes(files, output.resolve().name)))
     try:
-        write_all(writes)  # all or nothing: a failed build leaves the earlier kit whole
+        with _locked(output):
+            built = _write_kit(files, output, make_zip)
     except BaseException:
         if created:
             with contextlib.suppress(OSError):
                 output.rmdir()
         raise
     return built
+
+
+def _write_kit(files: list[KitFileOut], output: Path, make_zip: bool) -> BuiltKit:
+    name = output.resolve().name
+    writes = [(output / f.name, f.data) for f in files]
+    built = BuiltKit(output, files)
+    if make_zip:
+        built.zip_path = output.parent / f"{name}.zip"
+        writes.append((built.zip_path, zip_bytes(files, name)))
+    before = _manifest(output)
+    entries = {_entry(output, path): hashlib.sha256(data).hexdigest() for path, data in writes}
+    clashes = [(entry, _clash(output, entry, before)) for entry in entries]
+    if any(why for _, why in clashes):
+        raise ContentError([Problem(Location(output / e), why) for e, why in clashes if why])
+    gone = [
+        output / entry
+        for entry, digest in before.items()
+        if entry not in entries and _digest(output / entry) == digest
+    ]
+    manifest = "".join(f"{digest}  {entry}\n" for entry, digest in entries.items())
+    writes.append((output / MANIFEST, manifest.encode()))
+    write_all(writes, remove=gone)  # all or nothing: a failed build leaves the earlier kit whole
+    return built
+
+
+def _entry(output: Path, path: Path) -> str:
+    return path.name if path.parent == output else f"../{path.name}"
+
+
+def _manifest(output: Path) -> dict[str, str]:
+    """What the kit wrote into `output` last time: entry name -> sha256."""
+    path = output / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        text = read_bytes(path, limit=1024 * 1024, inside=output).decode("utf-8")
+    except (ContentError, UnicodeDecodeError):
+        raise OutputPathError(
+            f"{path}: the kit's record of its files is damaged; remove it and the kit's old "
+            "files, then build again"
+        ) from None
+    found = {}
+    for line in text.splitlines():
+        digest, _, entry = line.partition("  ")
+        if not (re.fullmatch(r"[0-9a-f]{64}", digest) and re.fullmatch(r"(\.\./)?[^/]+", entry)):
+            raise OutputPathError(
+                f"{path}: is not the kit's record of its files; move it away, then build again"
+            )
+        found[entry] = digest
+    return found
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _clash(output: Path, entry: str, before: dict[str, str]) -> str | None:
+    """Why the kit may not write `entry`, or None: another file has its name."""
+    path = output / entry
+    if not path.exists() and not path.is_symlink():
+        return None
+    if path.is_symlink() or not path.is_file():
+        return "is not a file the kit wrote; move it away or build into another folder"
+    if entry not in before:
+        return (
+            "exists and was not written by the kit, which does not overwrite it "
+            "(move it away, or build into another folder with -o)"
+        )
+    if _digest(path) != before[entry]:
+        return (
+            "has been changed since the kit wrote it; move it away to keep your "
+            "changes, or remove it, then build again"
+        )
+    return None
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One build at a time into `folder`: a second one is refused, saying why."""
+    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"{folder}: another kit build is writing into this folder; wait for it to "
+                "finish, then build again"
+            ) from None
+        yield
+    finally:
+        os.close(fd)

@@ -401,12 +401,22 @@ def draw_scale_bar(c: Canvas, sheet: Sheet) -> None:
 # --- the document ----------------------------------------------------------------------
 
 
+MAX_BACK_OFFSET = 20.0
+"""mm: a printer that misses by more needs repair, not an offset."""
+
+
 def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions) -> CardsResult:
     """Build the card PDF in memory (nothing is written)."""
     size = card_size(options.size)
     sheet_paper = paper(options.paper)
     if not 0 <= options.bleed <= 10:
         raise InputError(f"--bleed: {options.bleed:g} mm is outside 0..10 mm")
+    if not all(-MAX_BACK_OFFSET <= v <= MAX_BACK_OFFSET for v in options.back_offset):
+        x, y = options.back_offset
+        raise InputError(
+            f"--back-offset: {x:g},{y:g} mm; each must be a number from "
+            f"-{MAX_BACK_OFFSET:g} to {MAX_BACK_OFFSET:g} mm"
+        )
     seed = options.seed
     if options.shuffle and seed is None:
         seed = random.SystemRandom().randrange(1, 1_000_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -37,10 +38,10 @@ def reports_errors(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
         except KitError as exc:
             if State.debug:
-                raise
+                traceback.print_exc()
             if isinstance(exc, ContentError):
                 for problem in exc.problems:
                     typer.echo(str(problem), err=True)
@@ -55,14 +56,26 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(143 if stopped else 130) from None
         except (TyperException, typer.Exit):
             raise  # usage errors: main() prints them
+        except MemoryError:
+            typer.echo("kit: error: ran out of memory: the input asks for too much", err=True)
+            raise typer.Exit(1) from None
         except Exception as exc:  # a bug, not the user's input: say so in one line
             if State.debug:
-                raise
+                traceback.print_exc()
             typer.echo(
                 f"kit: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
                 err=True,
             )
             raise typer.Exit(1) from None
+        from . import output
+
+        if output.late_signal is not None:
+            typer.echo(
+                "kit: the interrupt came while the files were being put in place; "
+                "they were finished and are complete",
+                err=True,
+            )
+        return result
 
     return wrapper  # type: ignore[return-value]
 
@@ -118,21 +131,40 @@ def check_command(
         typer.Argument(help="Your own YAML files or folders; without any, the built-in library."),
     ] = None,
 ) -> None:
-    """Check content files; print every problem as file:line:column: key.path: message."""
+    """Check content or kit files; print every problem as file:line:column: key.path: message."""
+    from .kitfile import is_kit_file, open_kit
     from .library import load_library
 
-    library = load_library([*State.content, *(paths or [])])
+    kit_files = [p for p in paths or [] if is_kit_file(p)]
+    content = [p for p in paths or [] if p not in kit_files]
+    for kit_file in kit_files:
+        open_kit(kit_file, [*State.content, *content])
+        typer.echo(f"ok: {kit_file}")
+    if kit_files and not content:
+        return
+    library = load_library([*State.content, *content])
     typer.echo(
         f"ok: {len(library.tools)} tools, {len(library.decks)} decks, "
         f"{len(library.handouts)} handouts"
     )
 
 
+MAX_COPIES = 100
+
+
 def _offset(text: str) -> tuple[float, float]:
+    import math
+
     try:
         x, y = (float(part) for part in text.split(","))
     except ValueError:
-        raise typer.BadParameter("give two numbers in mm, like 1.5,-0.5") from None
+        raise typer.BadParameter(
+            "give two numbers in mm, like 1.5,-0.5", param_hint="--back-offset"
+        ) from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise typer.BadParameter(
+            "give two numbers in mm, like 1.5,-0.5 (not nan or inf)", param_hint="--back-offset"
+        )
     return x, y
 
 
@@ -216,6 +248,10 @@ def cards_command(
         shuffle=shuffle,
         seed=seed,
     )
+    if not 1 <= copies <= MAX_COPIES:
+        raise typer.BadParameter(f"give a number from 1 to {MAX_COPIES}", param_hint="--copies")
+    if printer is not None and not send:
+        typer.echo("kit: warning: --printer is used only with --print; not printing", err=True)
     if send and layout == "shop":
         raise typer.BadParameter(
             "the shop layout is for a print shop, not --print", param_hint="--print"
@@ -472,12 +508,10 @@ def build_command(
 ) -> None:
     """Build a whole workshop kit: guide, agendas, worksheets, cards, handouts, invitation."""
     from .build import build_kit
-    from .kitfile import default_kit, load_kit
-    from .library import load_library
+    from .kitfile import open_kit
 
-    kit = load_kit(kit_file) if kit_file else default_kit()
+    kit, library = open_kit(kit_file, State.content)
     folder = output or Path(kit_file.stem if kit_file else "kit")
-    library = load_library([*State.content, *kit.content_folders()])
     if quiet:
         built = build_kit(kit, folder, make_zip=make_zip, library=library)
     else:

@@ -281,6 +281,17 @@ def _read_kit(path: Path) -> tuple[Kit | None, list[Problem]]:
     return Kit(spec, path.parent, source), []
 
 
+def is_kit_file(path: Path) -> bool:
+    """Whether `path` is a YAML file that says `kind: kit` (read through the gate)."""
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        data = load_yaml(path).data
+    except ContentError:
+        return False
+    return isinstance(data, dict) and data.get("kind") == "kit"
+
+
 def open_kit(path: Path | None, extra: Iterable[Path] = ()) -> tuple[Kit, Library]:
     """The kit file (or the default kit) with its library, every reference checked.
 

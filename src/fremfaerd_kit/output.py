@@ -1,14 +1,39 @@
-"""Write outputs whole or not at all: a temporary file in the target folder, then a rename."""
+"""Write outputs whole or not at all: a temporary file in the target folder, then a rename.
+
+What a command writes must never cost the user anything they had. So:
+
+- every file goes first to a hidden temporary file beside its target, and only when all
+  of them are on disk are they renamed into place (a full disk or an error midway leaves
+  every earlier file as it was);
+- Ctrl-C or `kill` while the temporary files are written stops the command with nothing
+  changed; once the renames have begun they are finished first, so a kit is never half
+  old and half new (the signal is then dropped: the work it would have stopped is done);
+- a temporary file left by a process that was killed outright (SIGKILL) is removed by
+  the next write into that folder;
+- a FIFO or a character device named as the output is written through, as shell
+  redirection would, never replaced; a block device or a socket is refused;
+- an output never lands on a file the same command has read as input.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import signal
+import stat
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import OutputError, OutputPathError
+from .intake import was_read
+
+_TEMP = re.compile(r"^\..+\.(\d+)\.[^.]+\.kit-tmp$")
+late_signal: int | None = None
+"""A signal that came while outputs were being put in place (and was dropped)."""
 
 
 def source_date_epoch() -> int | None:
@@ -19,13 +44,29 @@ def source_date_epoch() -> int | None:
 
 def check_target(path: Path) -> None:
     """Fail early, before any work, if `path` cannot be a file we write."""
-    if path.is_dir():
+    real = _real(path)
+    try:
+        mode = real.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
         raise OutputPathError(f"{path}: is a folder; give a file name such as {path / 'kort.pdf'}")
-    folder = path.parent if str(path.parent) else Path()
+    if mode is not None and (stat.S_ISBLK(mode) or stat.S_ISSOCK(mode)):
+        kind = "a block device" if stat.S_ISBLK(mode) else "a socket"
+        raise OutputPathError(f"{path}: is {kind}; the kit writes files, FIFOs and streams only")
+    if was_read(real):
+        raise OutputPathError(
+            f"{path}: is one of this command's own inputs; write the output somewhere else"
+        )
+    if mode is not None and _streams(mode):
+        return
+    folder = real.parent
     if not folder.is_dir():
-        raise OutputPathError(f"{path}: the folder {folder} does not exist")
+        shown = path.parent if str(path.parent) else Path()
+        raise OutputPathError(f"{path}: the folder {shown} does not exist")
     if not os.access(folder, os.W_OK):
-        raise OutputPathError(f"{path}: cannot write in {folder} (permission denied)")
+        shown = path.parent if str(path.parent) else Path()
+        raise OutputPathError(f"{path}: cannot write in {shown} (permission denied)")
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -33,35 +74,88 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return write_all([(path, data)])[0]
 
 
-def write_all(files: Sequence[tuple[Path, bytes]]) -> list[Path]:
-    """Write several files all or none.
+def write_all(files: Sequence[tuple[Path, bytes]], *, remove: Sequence[Path] = ()) -> list[Path]:
+    """Write several files all or none, then remove `remove` (files the same job wrote
+    before and no longer makes).
 
     Each is first written whole to a temporary file beside its target; only when every
-    one is on disk are they renamed into place. A full disk, a write error or Ctrl-C
+    one is on disk are they renamed into place. A full disk, a write error or a signal
     midway leaves every earlier file as it was and no temporary file behind.
     """
+    global late_signal
     staged: list[tuple[Path, Path]] = []
+    streams: list[tuple[Path, bytes]] = []
     current = files[0][0] if files else Path()
-    try:
-        for path, data in files:
-            current = path
-            check_target(path)
-            staged.append((_stage(path, data), path))
-        for temp, path in staged:
-            current = path
-            temp.replace(path)
-    except OSError as exc:
-        _discard(staged)
-        raise OutputError(f"{current}: could not write ({exc.strerror or exc})") from None
-    except BaseException:
-        _discard(staged)
-        raise
+    with _held_signals() as held:
+        try:
+            for path, data in files:
+                current = path
+                check_target(path)
+                real = _real(path)
+                _sweep(real.parent)
+                if _is_stream(real):
+                    streams.append((real, data))
+                else:
+                    staged.append((_stage(real, data), real))
+                held.stop_if_signalled()
+            held.committing = True  # from here on, finish: no half-old, half-new outputs
+            for temp, real in staged:
+                current = real
+                temp.replace(real)
+            for real, data in streams:
+                current = real
+                _write_through(real, data)
+            for old in remove:
+                with contextlib.suppress(FileNotFoundError):
+                    old.unlink()
+        except OSError as exc:
+            _discard(staged)
+            raise OutputError(f"{current}: could not write ({exc.strerror or exc})") from None
+        except BaseException:
+            _discard(staged)
+            raise
+        if held.signum is not None:
+            late_signal = held.signum
     return [path for path, _ in files]
 
 
+def _real(path: Path) -> Path:
+    """`path` with its symlinks followed, so that a symlink named as output is kept."""
+    return Path(os.path.realpath(path))
+
+
+def _streams(mode: int) -> bool:
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def _is_stream(path: Path) -> bool:
+    try:
+        return _streams(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write into a FIFO or device as `>` would; a FIFO nobody reads is an error, not a hang."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OutputError(f"{path}: no program is reading from this FIFO") from None
+        raise
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def _stage(path: Path, data: bytes) -> Path:
-    folder = path.parent if str(path.parent) else Path()
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, temp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=".kit-tmp", dir=path.parent
+    )
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -80,3 +174,67 @@ def _discard(staged: list[tuple[Path, Path]]) -> None:
     for temp, _ in staged:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temporary files of ours whose process is gone (killed with SIGKILL)."""
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:
+        return
+    for name in names:
+        match = _TEMP.match(name)
+        if match and not _alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class _Held:
+    """Signals that arrived while held; see `_held_signals`."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.committing = False
+        self.previous: dict[int, object] = {}
+
+    def record(self, signum: int, frame: object) -> None:
+        self.signum = signum
+
+    def stop_if_signalled(self) -> None:
+        """Act on a held signal as its usual handler would, unless the renames have begun."""
+        if self.signum is None or self.committing:
+            return
+        signum, self.signum = self.signum, None
+        handler = self.previous.get(signum, signal.SIG_DFL)
+        if callable(handler):
+            handler(signum, None)  # the CLI's and Python's handlers raise here
+        elif handler == signal.SIG_DFL:
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _held_signals() -> Iterator[_Held]:
+    """Hold SIGINT and SIGTERM between steps: each step finishes, then the signal acts.
+
+    Signal handlers can only be set in the main thread; elsewhere nothing is held.
+    """
+    held = _Held()
+    if threading.current_thread() is not threading.main_thread():
+        yield held
+        return
+    held.previous = {s: signal.signal(s, held.record) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield held
+    finally:
+        for signum, handler in held.previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, pass_context
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import InputError, KitError
 from .intake import TEMPLATE_LIMIT, read_bytes
@@ -52,6 +53,8 @@ def wrap(text: str, width: int = 78, indent: str = "", first: str | None = None)
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
 @pass_context
 def md_filter(context: Context, text: object) -> str:
     """The `md` filter: text made safe for Markdown, with the kit's variables filled into

@@ -195,7 +195,7 @@ class _Builder:
                 self.anchors[frame.anchor] = (frame.container, frame.size)
             self._place(frame.container, frame.size, event)
         elif isinstance(event, yaml.AliasEvent):
-            value, size = self.anchors.get(event.anchor, (None, 1))
+            value, size = self.anchors.get(event.anchor or "", (None, 1))
             self._add(value, size, event)
         elif isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
@@ -219,7 +219,7 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self._problem(event.start_mark, f"unknown tag `{tag}`; tags are not used")
             return None
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        node = yaml.ScalarNode(tag, event.value, None, None, event.style)
         try:
             return loader.yaml_constructors[tag](loader, node)
         except (ValueError, OverflowError, yaml.YAMLError):
@@ -283,7 +283,7 @@ class _Builder:
             frame.key = key
         else:
             if frame.key is not _SKIP:
-                frame.container[frame.key] = value  # type: ignore[index]
+                frame.container[frame.key] = value
             frame.key = None
 
     def _problem(self, mark: Any, message: str, *, stop: bool = False) -> None:
