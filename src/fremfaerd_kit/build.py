@@ -268,7 +268,7 @@ def _manifest(output: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
-        text = read_bytes(path, limit=1024 * 1024, inside=output).decode("utf-8")
+        text = read_bytes(path, limit=1024 * 1024, inside=output, remember=False).decode("utf-8")
     except (ContentError, UnicodeDecodeError):
         raise OutputPathError(
             f"{path}: the kit's record of its files is damaged; remove it and the kit's old "

@@ -57,8 +57,12 @@ def reports_errors(command: F) -> F:
         except (TyperException, typer.Exit):
             raise  # usage errors: main() prints them
         except MemoryError:
-            typer.echo("kit: error: ran out of memory: the input asks for too much", err=True)
-            raise typer.Exit(1) from None
+            typer.echo(
+                f"kit: error: the input needs more than the {MEMORY_CAP // 1024**3} GB of memory "
+                "the kit allows itself",
+                err=True,
+            )
+            raise typer.Exit(2) from None
         except Exception as exc:  # a bug, not the user's input: say so in one line
             if State.debug:
                 traceback.print_exc()
@@ -573,6 +577,21 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
+MEMORY_CAP = 1024**3
+"""Address space the `kit` command may use: the largest deck it accepts needs about a
+third of it. A received file that asks for more fails at once with a clear line, rather
+than pushing the machine into swap."""
+
+
+def _cap_memory() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > MEMORY_CAP:
+        cap = MEMORY_CAP if hard == resource.RLIM_INFINITY else min(MEMORY_CAP, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
 def main() -> None:
     """Console-script entry point: usage errors as one line, exit code 2."""
     import gc
@@ -585,6 +604,7 @@ def main() -> None:
     # 4,000 cards); collect far less often. The library API leaves the setting alone.
     gc.set_threshold(50_000, 20, 20)
     signal.signal(signal.SIGTERM, _terminate)
+    _cap_memory()
     try:
         code = app(prog_name="kit", standalone_mode=False)
     except TyperException as exc:  # Typer's own usage errors (its vendored click's)

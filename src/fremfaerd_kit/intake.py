@@ -60,8 +60,11 @@ def read_bytes(
     limit: int = TEXT_LIMIT,
     inside: Path | None = None,
     what: str = "file",
+    remember: bool = True,
 ) -> bytes:
-    """The bytes of `path`, a regular file of at most `limit` bytes within `inside`."""
+    """The bytes of `path`, a regular file of at most `limit` bytes within `inside`.
+
+    `remember`: count it as an input, which no output may then replace."""
     real = resolve_inside(path, inside, path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -88,7 +91,8 @@ def read_bytes(
             size += len(chunk)
         if size > limit:
             raise fail(path, f"is larger than {_megabytes(limit)}, the most a {what} may be")
-        _read.add((info.st_dev, info.st_ino))
+        if remember:
+            _read.add((info.st_dev, info.st_ino))
         return b"".join(chunks)
     except OSError as exc:
         raise fail(path, f"cannot be read ({exc.strerror})") from None

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import os
 import re
 import textwrap
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -26,6 +28,7 @@ from typing import Any
 from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, pass_context
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -40,6 +43,8 @@ MAX_NUMBER = 100_000
 """The largest number passed to a filter or method (a width, a count)."""
 MAX_SECONDS = 3.0
 """A render takes milliseconds; a template that runs for seconds is looping."""
+MAX_GROWTH = 200 * 1024 * 1024
+"""Memory one render may add: a guide needs a megabyte or two."""
 
 
 def wrap(text: str, width: int = 78, indent: str = "", first: str | None = None) -> str:
@@ -87,8 +92,8 @@ def md(text: object) -> str:
 
 # --- bounds ----------------------------------------------------------------------------
 
-_WIDE_FORMAT = re.compile(r"%[-#0 +]*(?:\d{6,}|\*)|%[-#0 +]*\d*\.(?:\d{6,}|\*)")
-_WIDE_BRACE = re.compile(r"\{[^{}]*[:!][^{}]*\d{6,}[^{}]*\}")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
+_BRACE_SPEC = re.compile(r"\{[^{}]*:([^{}]*)\}|\{[^{}]*\{")
 
 
 def _too_big(what: str) -> SecurityError:
@@ -103,8 +108,23 @@ def _check_arguments(args: Iterable[Any]) -> None:
     for arg in args:
         if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_NUMBER:
             raise SecurityError(f"the number {arg} is too large (the kit allows {MAX_NUMBER:,})")
-        if isinstance(arg, str) and (_WIDE_BRACE.search(arg) or _WIDE_FORMAT.search(arg)):
-            raise SecurityError("a format width or precision of six digits or more")
+
+
+def _check_format(text: str) -> None:
+    """Refuse a format string whose fields' widths add up to more than a document."""
+    if "%" not in text and "{" not in text:
+        return
+    widths = 0
+    for match in _PERCENT_SPEC.finditer(text):
+        if "*" in match.group(0):
+            raise SecurityError("a format width taken from the arguments (`*`)")
+        widths += sum(int(g) for g in match.groups() if g)
+    for match in _BRACE_SPEC.finditer(text):
+        if match.group(1) is None or "{" in match.group(0)[1:]:
+            raise SecurityError("a format width taken from the arguments (nested `{}`)")
+        widths += sum(int(d) for d in re.findall(r"\d+", match.group(1)))
+    if widths > MAX_OUTPUT:
+        raise _too_big("the formatted text")
 
 
 def _checked_result(value: Any) -> Any:
@@ -139,7 +159,7 @@ class BoundedSandbox(SandboxedEnvironment):
             ):
                 raise SecurityError("the power would be too large a number")
         elif operator == "%" and isinstance(left, str):
-            _check_arguments([left])
+            _check_format(left)
         elif operator == "+" and _size(left) + _size(right) > MAX_OUTPUT:
             raise _too_big("the joined text")
         return _checked_result(super().call_binop(context, operator, left, right))
@@ -156,22 +176,33 @@ class BoundedSandbox(SandboxedEnvironment):
                 and _replace_size(owner, *args[:3]) > MAX_OUTPUT
             ):
                 raise _too_big("the replaced text")
-            if method in ("format", "format_map"):
-                _check_arguments([owner])
         return _checked_result(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """`str.format` from a template, its format string checked first."""
+        owner = getattr(value, "__self__", None)
+        if isinstance(owner, str) and getattr(value, "__name__", "") in ("format", "format_map"):
+            _check_format(owner)
+        return super().wrap_str_format(value)
 
 
 def _bounded_filter(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def checked(*args: Any, **kwargs: Any) -> Any:
-        values = [a for a in (*args, *kwargs.values()) if not isinstance(a, Context)]
-        _check_arguments(values[1:] if values else values)
-        if func.__name__ in ("do_replace", "replace") and len(values) >= 3:
+        values = [a for a in (*args, *kwargs.values()) if not isinstance(a, Context | EvalContext)]
+        _check_arguments(values[1:])
+        name = func.__name__
+        if name == "do_replace" and len(values) >= 3:
             text, old, new = (str(v) for v in values[:3])
             if _replace_size(text, old, new) > MAX_OUTPUT:
                 raise _too_big("the replaced text")
-        if func.__name__ == "do_format" and values:
-            _check_arguments(values[:1])
+        elif name == "do_format" and values:
+            _check_format(str(values[0]))
+        elif name == "do_indent" and values:
+            width = values[1] if len(values) > 1 else 4
+            step = width if isinstance(width, int) else len(str(width))
+            if _size(values[0]) + str(values[0]).count("\n") * step > MAX_OUTPUT:
+                raise _too_big("the indented text")
         return _checked_result(func(*args, **kwargs))
 
     return checked
@@ -210,6 +241,7 @@ def environment(overrides: tuple[Path, ...] = ()) -> SandboxedEnvironment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    del env.globals["lipsum"]  # a hundred thousand paragraphs of a hundred thousand words
     env.filters["wrap"] = wrap
     env.filters["md"] = md_filter
     for name, func in list(env.filters.items()):
@@ -223,7 +255,7 @@ def render(name: str, overrides: Iterable[Path] = (), **context: Any) -> str:
     naming the template and line (a received template is input, not the kit's bug)."""
     env = environment(tuple(overrides))
     try:
-        with Deadline(MAX_SECONDS):
+        with Watchdog(MAX_SECONDS):
             template = env.get_template(name)
             parts: list[str] = []
             written = 0
@@ -236,9 +268,9 @@ def render(name: str, overrides: Iterable[Path] = (), **context: Any) -> str:
     except KitError:
         raise
     except TemplateError as exc:
-        where = getattr(exc, "filename", None) or name
+        where = getattr(exc, "filename", None)
         line = getattr(exc, "lineno", None)
-        at = f"{where}:{line}" if line else str(where)
+        at = f"{where}:{line}" if where and line else _where(name, exc)
         raise InputError(f"{at}: template error: {exc.message or exc}") from None
     except TimeoutError:
         raise InputError(
@@ -264,36 +296,58 @@ def _where(name: str, exc: BaseException | None) -> str:
     return name
 
 
-class Deadline:
-    """Raise `TimeoutError` in this thread if the block runs longer than `seconds`.
+class Watchdog:
+    """Stop the block in this thread if it runs longer than `seconds` or grows the process
+    by more than `memory` bytes: `TimeoutError` or `MemoryError` is raised in it.
 
-    A timer thread sets an asynchronous exception in the rendering thread, which Python
-    raises at its next bytecode: it works in any thread, unlike an alarm signal.
+    A thread looks every few milliseconds and sets an asynchronous exception in the
+    rendering thread, which Python raises at its next bytecode; unlike an alarm signal
+    it works in any thread. (One huge allocation in C is not stopped this way: the
+    bounds on operators and calls above, and the CLI's cap on memory, are for that.)
     """
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, memory: int = MAX_GROWTH) -> None:
         self.seconds = seconds
+        self.memory = memory
         self.target = threading.get_ident()
         self.lock = threading.Lock()
-        self.active = False
-        self.timer = threading.Timer(seconds, self._expire)
-        self.timer.daemon = True
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
 
-    def __enter__(self) -> Deadline:
-        self.active = True
-        self.timer.start()
+    def __enter__(self) -> Watchdog:
+        self.thread.start()
         return self
 
-    def _expire(self) -> None:
+    def _watch(self) -> None:
+        start, base = time.monotonic(), _resident()
+        while not self.done.wait(0.01):
+            if time.monotonic() - start > self.seconds:
+                self._stop(TimeoutError)
+                return
+            if _resident() - base > self.memory:
+                self._stop(MemoryError)
+                return
+
+    def _stop(self, exc: type[BaseException]) -> None:
         with self.lock:
-            if self.active:
-                _async_raise(self.target, TimeoutError)
+            if not self.done.is_set():
+                _async_raise(self.target, exc)
 
     def __exit__(self, *exc: object) -> None:
         with self.lock:
-            self.active = False
-        self.timer.cancel()
+            self.done.set()
         _async_raise(self.target, None)  # withdraw one that has not been raised yet
+
+
+def _resident() -> int:
+    """This process's resident memory in bytes (0 where /proc is not there)."""
+    try:
+        return int(Path("/proc/self/statm").read_bytes().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _async_raise(thread: int, exc: type[BaseException] | None) -> None:

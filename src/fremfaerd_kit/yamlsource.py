@@ -186,6 +186,7 @@ class _Builder:
                     event.start_mark, f"nested more than {MAX_DEPTH} levels deep", stop=True
                 )
             path = self._child_path(event)
+            self._spend(1, event)
             self.source.marks.setdefault(path, _mark(event.start_mark))
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
             self.stack.append(_Frame(container, path, event.anchor))
@@ -241,13 +242,7 @@ class _Builder:
             self._problem(event.start_mark, "a key must be text, not a list or mapping", stop=True)
         return (*frame.path, frame.key if frame.key is not _SKIP else "<<")
 
-    def _add(self, value: Any, size: int, event: yaml.Event) -> None:
-        anchor = getattr(event, "anchor", None)
-        if anchor and not isinstance(event, yaml.AliasEvent):
-            self.anchors[anchor] = (value, size)
-        self._place(value, size, event)
-
-    def _place(self, value: Any, size: int, event: yaml.Event) -> None:
+    def _spend(self, size: int, event: yaml.Event) -> None:
         self.budget -= size
         if self.budget < 0:
             self._problem(
@@ -255,6 +250,15 @@ class _Builder:
                 f"expands to more than {MAX_NODES:,} values (YAML aliases nested too deep?)",
                 stop=True,
             )
+
+    def _add(self, value: Any, size: int, event: yaml.Event) -> None:
+        self._spend(size, event)
+        anchor = getattr(event, "anchor", None)
+        if anchor and not isinstance(event, yaml.AliasEvent):
+            self.anchors[anchor] = (value, size)
+        self._place(value, size, event)
+
+    def _place(self, value: Any, size: int, event: yaml.Event) -> None:
         if not self.stack:
             self.root = value
             return
