@@ -6,6 +6,7 @@ Everything is returned in PDF coordinates (points, origin bottom left), like the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pymupdf
 
@@ -79,3 +80,8 @@ def line_segments(page: pymupdf.Page) -> list[tuple[float, float, float, float]]
 
 def close(a: float, b: float, tolerance: float = 0.05) -> bool:
     return abs(a - b) <= tolerance
+
+
+def pdf_text(path: Path) -> str:
+    """All the text of the PDF at `path`, its whitespace made single spaces."""
+    return " ".join(" ".join(page.get_text().split()) for page in open_pdf(path.read_bytes()))

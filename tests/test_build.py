@@ -14,14 +14,10 @@ from fremfaerd_kit.build import MANIFEST, build_kit
 from fremfaerd_kit.kitfile import load_kit
 
 from .conftest import REPO, run_kit, snapshot
-from .pdfread import open_pdf
+from .pdfread import pdf_text
 
 EXAMPLES = REPO / "examples"
 KITS = sorted(p.parent.name for p in EXAMPLES.glob("*/kit.yaml"))
-
-
-def pdf_text(path: Path) -> str:
-    return " ".join(" ".join(page.get_text().split()) for page in open_pdf(path.read_bytes()))
 
 
 def test_default_kit_is_vaerktoej2_with_the_dialogue_cards(tmp_path, library):

@@ -197,7 +197,8 @@ class Kit:
             try:
                 fit(library.tools[spec.tool], spec.minutes, start=spec.start_time, day=spec.date)
             except InputError as exc:
-                yield at(("minutes",) if spec.minutes else ("tool",), str(exc))
+                where = "date" if "year 9999" in str(exc) else "minutes" if spec.minutes else "tool"
+                yield at((where,), str(exc))
         for i, choice in enumerate(spec.decks):
             if choice.id not in library.decks:
                 yield at(("decks", i, "id"), unknown_id("deck", choice.id, library.decks))
@@ -244,9 +245,9 @@ def image_problem(data: bytes) -> str | None:
     """Why `data` cannot be a logo (not PNG or JPEG, too many pixels), or None."""
     if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
         return "is not an image ReportLab can read (PNG or JPEG)"
-    try:
-        from PIL import Image
+    from PIL import Image
 
+    try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
@@ -255,6 +256,8 @@ def image_problem(data: bytes) -> str | None:
                     f"{MAX_PIXELS // 1_000_000} million"
                 )
             image.verify()
+    except Image.DecompressionBombError:
+        return f"has more pixels than a logo may have ({MAX_PIXELS // 1_000_000} million)"
     except Exception:  # Pillow raises many kinds for a damaged image
         return "is not an image ReportLab can read (PNG or JPEG)"
     return None
@@ -269,16 +272,24 @@ def load_kit(path: Path) -> Kit:
 
 
 def _read_kit(path: Path) -> tuple[Kit | None, list[Problem]]:
+    """The kit file and its problems. With problems, the kit holds the keys that were
+    right (the others at their defaults), so that its references can still be checked."""
     from .library import translate_errors
 
     source = load_yaml(path)
-    if not isinstance(source.data, dict):
+    data = source.data
+    if not isinstance(data, dict):
         return None, [source.problem((), "expected a mapping with `kind: kit` at the top")]
     try:
-        spec = KitFile.model_validate(source.data)
+        return Kit(KitFile.model_validate(data), path.parent, source), []
     except ValidationError as exc:
-        return None, translate_errors(source, KitFile, exc)
-    return Kit(spec, path.parent, source), []
+        problems = translate_errors(source, KitFile, exc)
+        wrong = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    try:
+        rest = {k: v for k, v in data.items() if k not in wrong} | {"kind": "kit"}
+        return Kit(KitFile.model_validate(rest), path.parent, source), problems
+    except ValidationError:
+        return None, problems
 
 
 def is_kit_file(path: Path) -> bool:

@@ -248,6 +248,8 @@ def _message(cls: type[BaseModel], loc: KeyPath, err: Any) -> str:
         "int_from_float",
     ) and "minutes" in str(key):
         return f"minutes must be a positive whole number (at most 1440), got `{value!r}`"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, got {_describe(value)}"
     if kind in ("string_type", "string_too_short"):
         return f"expected text, got {_describe(value)}"
     if kind in ("list_type",):

@@ -254,15 +254,20 @@ def render(name: str, overrides: Iterable[Path] = (), **context: Any) -> str:
     """Render the template `name` with `context`; every fault becomes an `InputError`
     naming the template and line (a received template is input, not the kit's bug)."""
     env = environment(tuple(overrides))
+    shown = name
     try:
         with Watchdog(MAX_SECONDS):
             template = env.get_template(name)
+            shown = template.filename or name
             parts: list[str] = []
             written = 0
             for part in template.generate(**context):
                 written += len(part)
                 if written > MAX_OUTPUT:
-                    raise _too_big("the document")
+                    raise InputError(
+                        f"{shown}: template error: the document would be longer than "
+                        f"{MAX_OUTPUT:,} characters"
+                    )
                 parts.append(part)
             return "".join(parts)
     except KitError:
@@ -270,21 +275,21 @@ def render(name: str, overrides: Iterable[Path] = (), **context: Any) -> str:
     except TemplateError as exc:
         where = getattr(exc, "filename", None)
         line = getattr(exc, "lineno", None)
-        at = f"{where}:{line}" if where and line else _where(name, exc)
+        at = f"{where}:{line}" if where and line else _where(shown, exc)
         raise InputError(f"{at}: template error: {exc.message or exc}") from None
-    except TimeoutError:
+    except TimeoutError as exc:
         raise InputError(
-            f"{_where(name, None)}: template error: still running after {MAX_SECONDS:g} s "
+            f"{_where(shown, exc)}: template error: still running after {MAX_SECONDS:g} s "
             "(a loop that does not end?)"
         ) from None
     except RecursionError as exc:
         raise InputError(
-            f"{_where(name, exc)}: template error: calls itself without end (recursion)"
+            f"{_where(shown, exc)}: template error: calls itself without end (recursion)"
         ) from None
     except MemoryError as exc:
-        raise InputError(f"{_where(name, exc)}: template error: needs too much memory") from None
+        raise InputError(f"{_where(shown, exc)}: template error: needs too much memory") from None
     except Exception as exc:  # a received template can raise anything Python can
-        raise InputError(f"{_where(name, exc)}: template error: {exc}") from None
+        raise InputError(f"{_where(shown, exc)}: template error: {exc}") from None
 
 
 def _where(name: str, exc: BaseException | None) -> str:

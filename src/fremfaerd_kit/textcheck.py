@@ -12,6 +12,8 @@ _LIGATURE = re.compile(
     r"|[a-zæøå]Y[a-zæøå]"
 )
 _LIGATURE_HINT = frozenset("<2Y")  # what every _LIGATURE match contains: a cheap test first
+_MARKUP = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+"""Text like `<font size=20>`: printed as written, and not a lost ligature."""
 
 DAMAGE_CHARS = {
     "\ufffd": "a replacement character (U+FFFD)",
@@ -33,9 +35,10 @@ def damage(text: str) -> str | None:
             f"`{match.group(0)}` looks like a word split at a line end: "
             f"write `{match.group(1)}{match.group(2)}`"
         )
-    match = _LIGATURE.search(text) if _LIGATURE_HINT.intersection(text) else None
+    plain = _MARKUP.sub(" ", text) if "<" in text else text
+    match = _LIGATURE.search(plain) if _LIGATURE_HINT.intersection(plain) else None
     if match:
-        return f"`{_word_at(text, match.start())}` looks like a lost ligature (ti/tt)"
+        return f"`{_word_at(plain, match.start())}` looks like a lost ligature (ti/tt)"
     return None
 
 
