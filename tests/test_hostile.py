@@ -9,6 +9,7 @@ changed in that folder except the outputs asked for.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import snapshot
 from .pdfread import pdf_text
 
 KIT = "kind: kit\n"
@@ -572,3 +574,146 @@ def test_kit_check_accepts_a_good_kit_file(tmp_path: Path) -> None:
     run = run_limited("check", "kit.yaml", cwd=tmp_path)
     assert run.code == 0, run.stderr
     assert run.stdout == "ok: kit.yaml\n"
+
+
+# --- outputs: what a kit folder may hold, and what a write may cost ----------------------
+
+
+def test_a_rebuild_replaces_only_what_the_kit_wrote_and_removes_what_it_no_longer_makes(
+    tmp_path: Path,
+) -> None:
+    kit = tmp_path / "kit.yaml"
+    kit.write_text(KIT + "handouts: [businesscase, dataetisk-raad]\n", encoding="utf-8")
+    assert run_limited("build", "kit.yaml", "-o", "ud", "-q", cwd=tmp_path).code == 0
+    (tmp_path / "ud" / "mine-noter.txt").write_text("mine\n", encoding="utf-8")
+    kit.write_text(KIT + "handouts: [businesscase]\n", encoding="utf-8")
+    run = run_limited("build", "kit.yaml", "-o", "ud", "-q", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    names = sorted(p.name for p in (tmp_path / "ud").iterdir())
+    assert "06-handout-businesscase.pdf" in names
+    assert "06-handout-dataetisk-raad.pdf" not in names  # the kit's own, no longer made
+    assert (tmp_path / "ud" / "mine-noter.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_file_changed_since_the_build_is_not_overwritten(tmp_path: Path) -> None:
+    assert run_limited("build", "-o", "ud", "-q", cwd=tmp_path).code == 0
+    invitation = tmp_path / "ud" / "invitation.md"
+    invitation.write_text("Min egen invitation\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    run = run_limited("build", "-o", "ud", "-q", cwd=tmp_path)
+    assert run.code == 2
+    assert run.lines == [
+        "ud/invitation.md: has been changed since the kit wrote it; move it away to keep "
+        "your changes, or remove it, then build again"
+    ]
+    assert snapshot(tmp_path) == before
+
+
+def test_a_second_build_into_a_folder_being_built_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    folder = tmp_path / "ud"
+    folder.mkdir()
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a build in progress holds it
+        run = run_limited("build", "-o", "ud", "-q", cwd=tmp_path)
+    finally:
+        os.close(fd)
+    assert run.code == 1
+    assert run.lines == [
+        "kit: error: ud: another kit build is writing into this folder; wait for it to "
+        "finish, then build again"
+    ]
+    assert list(folder.iterdir()) == []
+
+
+def test_temporary_files_of_a_killed_build_are_swept_by_the_next(tmp_path: Path) -> None:
+    assert run_limited("build", "-o", "ud", "-q", cwd=tmp_path).code == 0
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that has ended
+    leftover = tmp_path / "ud" / f".01-guide.pdf.{dead.pid}.abc123.kit-tmp"
+    leftover.write_bytes(b"%PDF-half")
+    assert run_limited("build", "-o", "ud", "-q", cwd=tmp_path).code == 0
+    assert not leftover.exists()
+    assert not [p for p in (tmp_path / "ud").iterdir() if p.name.endswith(".kit-tmp")]
+
+
+def test_output_to_a_fifo_writes_through_and_keeps_the_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "kort.pdf"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    run = run_limited("cards", "-o", "kort.pdf", cwd=tmp_path)
+    data, _ = reader.communicate(timeout=SECONDS)
+    assert run.code == 0, run.stderr
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert fifo.is_fifo()
+
+
+def test_output_to_dev_null_keeps_the_device(tmp_path: Path) -> None:
+    before = Path("/dev/null").stat()
+    run = run_limited("agenda", "vaerktoej2", "-o", "/dev/null", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    after = Path("/dev/null").stat()
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_through_a_symlink_keeps_the_symlink(tmp_path: Path) -> None:
+    (tmp_path / "rigtig.pdf").write_bytes(b"old")
+    (tmp_path / "genvej.pdf").symlink_to("rigtig.pdf")
+    run = run_limited("handout", "businesscase", "-o", "genvej.pdf", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    assert (tmp_path / "genvej.pdf").is_symlink()
+    assert (tmp_path / "rigtig.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_a_signal_during_the_renames_waits_until_all_are_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from fremfaerd_kit import output
+
+    old = {tmp_path / f"{name}.pdf": b"old" for name in "abc"}
+    for path, data in old.items():
+        path.write_bytes(data)
+    real_replace, calls = Path.replace, []
+
+    def replace_then_interrupt(self: Path, target: Path) -> Path:
+        calls.append(target)
+        if len(calls) == 1:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C after the first rename
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace_then_interrupt)
+    output.write_all([(path, b"new") for path in old])  # no KeyboardInterrupt: it finished
+    assert {p.read_bytes() for p in old} == {b"new"}
+    assert output.late_signal == signal.SIGINT
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf", "c.pdf"]
+    monkeypatch.setattr(output, "late_signal", None)
+
+
+def test_a_signal_while_staging_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from fremfaerd_kit import output
+
+    old = {tmp_path / f"{name}.pdf": b"old" for name in "abc"}
+    for path, data in old.items():
+        path.write_bytes(data)
+    real_fsync, calls = os.fsync, []
+
+    def fsync_then_interrupt(fd: int) -> None:
+        calls.append(fd)
+        real_fsync(fd)
+        if len(calls) == 2:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(output.os, "fsync", fsync_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        output.write_all([(path, b"new") for path in old])
+    assert {p.read_bytes() for p in old} == {b"old"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf", "c.pdf"]
