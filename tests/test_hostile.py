@@ -181,7 +181,7 @@ CASES = [
         "session past year 9999",
         {"kit.yaml": KIT + "date: 9999-12-31\nstart: '23:00'\n"},
         ("build", "kit.yaml"),
-        says=("kit.yaml:2:1: date:", "after the year 9999"),
+        says=("kit.yaml:2:1: date:", "between the years 1900 and 9998"),
     ),
     Case(
         "time zone on the start",
@@ -411,6 +411,42 @@ CASES = [
         },
         ("build", "kit.yaml"),
         says=("d.csv:2:", "characters"),
+    ),
+    Case(
+        "year 1",
+        {"kit.yaml": KIT + "date: 0001-01-01\nstart: '00:00'\n"},
+        ("build", "kit.yaml"),
+        says=("kit.yaml:2:1: date:", "between the years 1900 and 9998"),
+    ),
+    Case(
+        "a direction control in a value",
+        {},
+        ("worksheet", "vaerktoej2", "--set", "teknologi=robot\u202etolbor", "-o", "w.pdf"),
+        says=("U+202E", "would print reversed"),
+    ),
+    Case(
+        "the whole disk as content",
+        {},
+        ("--content", "/", "list"),
+        says=("/: holds more than 20,000 files and folders",),
+    ),
+    Case(
+        "the same deck twice",
+        {"kit.yaml": KIT + "decks: [{id: dialogkort}, {id: dialogkort}]\n"},
+        ("build", "kit.yaml"),
+        says=("kit.yaml:2:28: decks[1].id: deck `dialogkort` is already in the kit",),
+    ),
+    Case(
+        "a card of 10,000 characters",
+        {
+            "kit.yaml": KIT + "content: [egne]\ndecks: [{id: d}]\n",
+            "egne/d.yaml": "kind: deck\nid: d\ntitle: D\nshort_title: D\n"
+            "source: {publication: egne, section: x}\n"
+            "categories: [{id: a, name: A, colour: '#1D3B5A'}]\n"
+            "cards: [{id: k, category: a, question: '" + "ord " * 2500 + "'}]\n",
+        },
+        ("build", "kit.yaml"),
+        says=("d.yaml:7:", "cards[0].question: is longer than 4,000 characters"),
     ),
     # --- numbers on the command line
     Case(

@@ -21,7 +21,7 @@ from . import fonts
 from .colours import MIN_CONTRAST, contrast, text_on
 from .errors import ContentError, InputError, Location, Problem
 from .library import Library, unknown_id
-from .model import Card, Category, Deck
+from .model import MAX_CARDS, Card, Category, Deck
 from .output import check_target, write_atomic
 from .pdftext import TextBlock
 from .presets import MM, CardSize, card_size, labels, paper, print_spec
@@ -118,6 +118,9 @@ def select_cards(
             groups.append(chosen)
     if not groups:
         raise InputError("no cards left after --category/--only")
+    total = sum(len(g) for g in groups)
+    if total > MAX_CARDS:
+        raise InputError(f"{total:,} cards; one card PDF holds at most {MAX_CARDS:,}")
     return groups
 
 

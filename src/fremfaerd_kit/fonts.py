@@ -80,14 +80,25 @@ def unprintable(text: str, font: str = REGULAR) -> str | None:
     backwards = [c for c in dict.fromkeys(text) if c >= "\u0590" and _right_to_left(c)]
     if backwards:
         return (
-            f"right-to-left text ({_listing(backwards)}) would print reversed; "
+            f"{_rtl_kind(backwards)} ({_listing(backwards)}) would print reversed; "
             "the kit sets left-to-right scripts only"
         )
     return None
 
 
+def _rtl_kind(chars: list[str]) -> str:
+    letters = all(unicodedata.bidirectional(c) in ("R", "AL") for c in chars)
+    return "right-to-left text" if letters else "right-to-left text or direction controls"
+
+
 def _right_to_left(char: str) -> bool:
-    return unicodedata.bidirectional(char) in ("R", "AL")
+    return unicodedata.bidirectional(char) in _RIGHT_TO_LEFT
+
+
+_RIGHT_TO_LEFT = frozenset(
+    ("R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI")
+)
+"""Right-to-left letters, and the invisible controls that turn text round (U+202E)."""
 
 
 def _listing(chars: list[str], most: int = 5) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ContentError, Location, Problem
@@ -109,14 +108,31 @@ def was_read(path: Path) -> bool:
     return (info.st_dev, info.st_ino) in _read
 
 
-def files_under(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+MAX_FILES = 1000
+"""Content files under one folder: the built-in library has 21."""
+MAX_ENTRIES = 20_000
+"""Entries looked at under one folder, so that `--content /` stops at once."""
+
+
+def files_under(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """The files with `suffixes` under the folder `root`, sorted; symlinked folders are not
-    entered (a loop would never end), symlinked files are left to `read_bytes` to check."""
+    entered (a loop would never end), symlinked files are left to `read_bytes` to check.
+    Hidden files and folders are skipped."""
+    found: list[Path] = []
+    seen = 0
     for folder, dirs, names in os.walk(root, followlinks=False):
-        dirs.sort()
+        seen += len(dirs) + len(names)
+        if seen > MAX_ENTRIES:
+            raise fail(root, f"holds more than {MAX_ENTRIES:,} files and folders; "
+                       "give the folder with your content only")  # fmt: skip
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.endswith(suffixes) and not name.startswith("."):
-                yield Path(folder) / name
+                found.append(Path(folder) / name)
+        if len(found) > MAX_FILES:
+            raise fail(root, f"holds more than {MAX_FILES:,} content files; "
+                       "give the folder with your content only")  # fmt: skip
+    return found
 
 
 def _kind(mode: int) -> str:

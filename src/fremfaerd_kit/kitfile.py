@@ -20,7 +20,7 @@ from pydantic import Field, ValidationError, field_validator
 from .errors import ContentError, InputError, Location, Problem
 from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
 from .library import Library, unknown_id
-from .model import Colour, Id, Minutes, Model, Text
+from .model import MAX_CARDS, Colour, Id, Minutes, Model, Text
 from .presets import card_size
 from .resources import templates_dir
 from .schedule import fit
@@ -33,8 +33,12 @@ class DeckChoice(Model):
     """A deck in the kit, optionally filtered."""
 
     id: Id
-    categories: list[Id] = Field(default_factory=list, description="only these categories")
-    only: list[Id] = Field(default_factory=list, description="only these cards")
+    categories: list[Id] = Field(
+        default_factory=list, max_length=1000, description="only these categories"
+    )
+    only: list[Id] = Field(
+        default_factory=list, max_length=MAX_CARDS, description="only these cards"
+    )
 
 
 class Branding(Model):
@@ -57,18 +61,22 @@ class KitFile(Model):
     participants: Annotated[int, Field(ge=1, le=500)] = 12
     groups: Annotated[int, Field(ge=1, le=30)] = 3
     tool: Id = "vaerktoej2"
-    decks: list[DeckChoice] = Field(default_factory=lambda: [DeckChoice(id="dialogkort")])
-    handouts: list[Id] = Field(default_factory=list)
+    decks: list[DeckChoice] = Field(
+        default_factory=lambda: [DeckChoice(id="dialogkort")], max_length=20
+    )
+    handouts: list[Id] = Field(default_factory=list, max_length=50)
     paper: Literal["a4", "letter"] = "a4"
     card_size: Text = "poker"
     duplex: Literal["long", "short"] = "long"
     branding: Branding = Branding()
     content: list[Text] = Field(
-        default_factory=list, description="folders of your own content, beside the file"
+        default_factory=list,
+        max_length=20,
+        description="folders of your own content, beside the file",
     )
     templates: Text | None = Field(None, description="a folder of template overrides")
     variables: dict[Id, Text] = Field(
-        default_factory=dict, description="more variables for the templates"
+        default_factory=dict, max_length=100, description="more variables for the templates"
     )
 
     @field_validator("start")
@@ -197,9 +205,14 @@ class Kit:
             try:
                 fit(library.tools[spec.tool], spec.minutes, start=spec.start_time, day=spec.date)
             except InputError as exc:
-                where = "date" if "year 9999" in str(exc) else "minutes" if spec.minutes else "tool"
+                where = "date" if "the date" in str(exc) else "minutes" if spec.minutes else "tool"
                 yield at((where,), str(exc))
+        seen: set[str] = set()
         for i, choice in enumerate(spec.decks):
+            if choice.id in seen:
+                yield at(("decks", i, "id"), f"deck `{choice.id}` is already in the kit")
+                continue
+            seen.add(choice.id)
             if choice.id not in library.decks:
                 yield at(("decks", i, "id"), unknown_id("deck", choice.id, library.decks))
                 continue
@@ -215,7 +228,9 @@ class Kit:
                 if card not in cards:
                     yield at(("decks", i, "only", j), unknown_id("card", card, cards))
         for i, handout in enumerate(spec.handouts):
-            if handout not in library.handouts:
+            if handout in spec.handouts[:i]:
+                yield at(("handouts", i), f"handout `{handout}` is already in the kit")
+            elif handout not in library.handouts:
                 yield at(("handouts", i), unknown_id("handout", handout, library.handouts))
         try:
             card_size(spec.card_size)

@@ -83,7 +83,7 @@ def load_library(extra: Iterable[Path] = (), *, builtin: bool = True) -> Library
     return check_files(_content_files(roots))
 
 
-def check_files(paths: Iterable[Path | tuple[Path, Path]]) -> Library:
+def check_files(paths: Iterable[Path | tuple[Path, Path | None]]) -> Library:
     """Load, validate and cross-check `paths`; every problem is collected before raising.
 
     A path may come with the folder it must stay inside (symlinks are followed no further).
@@ -151,14 +151,15 @@ def check_files(paths: Iterable[Path | tuple[Path, Path]]) -> Library:
     return library
 
 
-def _content_files(roots: Iterable[Path]) -> list[tuple[Path, Path]]:
-    """Each content file under `roots`, with the folder it must stay inside."""
-    files: list[tuple[Path, Path]] = []
+def _content_files(roots: Iterable[Path]) -> list[tuple[Path, Path | None]]:
+    """Each content file under `roots`, with the folder it must stay inside (a file named
+    on its own is read wherever its symlinks lead: the user named it)."""
+    files: list[tuple[Path, Path | None]] = []
     for root in roots:
         if root.is_dir():
             files.extend((p, root) for p in files_under(root, CONTENT_SUFFIXES))
         else:
-            files.append((root, root.parent))
+            files.append((root, None))
     return files
 
 
@@ -171,6 +172,8 @@ def _validate(source: SourceFile, problems: list[Problem]) -> BaseModel | None:
         problems.append(source.problem((), "expected a mapping with a `kind` at the top"))
         return None
     kind = data.get("kind")
+    if kind == "kit":  # a kit file in a content folder describes the kit, not content
+        return None
     if not isinstance(kind, str) or kind not in model.KINDS:
         if kind is None:
             message = f"missing required field `kind` (one of: {', '.join(model.KINDS)})"
@@ -258,6 +261,10 @@ def _message(cls: type[BaseModel], loc: KeyPath, err: Any) -> str:
         return f"expected a mapping of keys, got {_describe(value)}"
     if kind == "bool_type":
         return f"expected true or false, got {_describe(value)}"
+    if kind == "string_too_long":
+        return f"is longer than {err['ctx']['max_length']:,} characters"
+    if kind == "too_long":
+        return f"has more than {err['ctx']['max_length']:,} items"
     if kind == "too_short":
         return f"must have at least {err['ctx']['min_length']} item(s)"
     if kind == "literal_error":

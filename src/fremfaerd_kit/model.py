@@ -12,7 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 """Stable ascii id: lower-case letters, digits and single hyphens (`vaerktoej2`)."""
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000, strip_whitespace=False)]
+"""Printed text: a paragraph is a few hundred characters; 20,000 is a page of small type."""
+CardText = Annotated[str, StringConstraints(min_length=1, max_length=4_000)]
+"""Text on a card: more than any card size holds."""
+MAX_CARDS = 40_000
+"""Cards in one deck, and in one card PDF."""
 Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
@@ -64,8 +69,8 @@ class Card(Model):
 
     id: Id
     category: Id = Field(description="id of one of the deck's categories")
-    question: Text
-    example: Text | None = Field(None, description="the example text, without its label")
+    question: CardText
+    example: CardText | None = Field(None, description="the example text, without its label")
     example_label: Text = Field("For eksempel", description="label printed before the example")
     source: SourceRef | None = Field(None, description="overrides the deck's source")
 
@@ -96,7 +101,7 @@ class Deck(Model):
     guidance: Guidance | None = None
     warmup: list[Text] = Field([], description="topics to talk about before the first card")
     categories: list[Category] = Field(min_length=1)
-    cards: list[Card] = Field(min_length=1)
+    cards: list[Card] = Field(min_length=1, max_length=MAX_CARDS)
 
     def category(self, category_id: str) -> Category:
         """The category with `category_id`."""

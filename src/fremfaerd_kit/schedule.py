@@ -261,11 +261,8 @@ def fit(
             f"{total} minutes is not a whole number of {step}-minute steps; "
             f"try {total - total % step or step} or {total - total % step + step}"
         )
-    if day is not None and start is not None:
-        try:
-            datetime.combine(day, start) + timedelta(minutes=total)
-        except OverflowError:
-            raise ScheduleError(f"a session on {day} would end after the year 9999") from None
+    if day is not None and not 1900 <= day.year <= 9998:
+        raise ScheduleError(f"the date {day}: give a date between the years 1900 and 9998")
     bounds = _bounds(tool, step)
     least = sum(b.least for b in bounds) * step
     most = None if any(b.most is None for b in bounds) else sum(b.most or 0 for b in bounds) * step
