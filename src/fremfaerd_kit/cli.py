@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -516,8 +517,10 @@ def build_command(
 
     kit, library = open_kit(kit_file, State.content)
     folder = output or Path(kit_file.stem if kit_file else "kit")
-    if quiet:
+    if quiet or not sys.stderr.isatty():  # a spinner only where someone watches it
         built = build_kit(kit, folder, make_zip=make_zip, library=library)
+        if not quiet:
+            _summary(built)
     else:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -573,8 +576,14 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that a build stops the same tidy way."""
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+def _stop(signum: int, frame: object) -> None:
+    """Ctrl-C and `kill`: stop, unless the outputs are already in place (then finish)."""
+    from . import output
+
+    if output.committed:
+        output.late_signal = signum
+        return
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
 
 MEMORY_CAP = 1024**3
@@ -595,7 +604,6 @@ def _cap_memory() -> None:
 def main() -> None:
     """Console-script entry point: usage errors as one line, exit code 2."""
     import gc
-    import signal
 
     from typer.exceptions import TyperException
 
@@ -603,7 +611,8 @@ def main() -> None:
     # thresholds re-scan every live object again and again (a tenth of the time of
     # 4,000 cards); collect far less often. The library API leaves the setting alone.
     gc.set_threshold(50_000, 20, 20)
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     _cap_memory()
     try:
         code = app(prog_name="kit", standalone_mode=False)

@@ -34,6 +34,9 @@ from .intake import was_read
 _TEMP = re.compile(r"^\..+\.(\d+)\.[^.]+\.kit-tmp$")
 late_signal: int | None = None
 """A signal that came while outputs were being put in place (and was dropped)."""
+committed = False
+"""Whether outputs have been put in place: from then on the `kit` command finishes (its
+signal handlers drop SIGINT and SIGTERM), so that its exit code says what happened."""
 
 
 def source_date_epoch() -> int | None:
@@ -82,7 +85,7 @@ def write_all(files: Sequence[tuple[Path, bytes]], *, remove: Sequence[Path] = (
     one is on disk are they renamed into place. A full disk, a write error or a signal
     midway leaves every earlier file as it was and no temporary file behind.
     """
-    global late_signal
+    global late_signal, committed
     staged: list[tuple[Path, Path]] = []
     streams: list[tuple[Path, bytes]] = []
     current = files[0][0] if files else Path()
@@ -98,7 +101,7 @@ def write_all(files: Sequence[tuple[Path, bytes]], *, remove: Sequence[Path] = (
                 else:
                     staged.append((_stage(real, data), real))
                 held.stop_if_signalled()
-            held.committing = True  # from here on, finish: no half-old, half-new outputs
+            held.committing = committed = True  # from here on, finish: no half-old, half-new
             for temp, real in staged:
                 current = real
                 temp.replace(real)
