@@ -6,14 +6,21 @@ BIN = $(VENV)/bin
 # Debian packages the tests use: PDF to text/PNG, and a real CUPS with the cups-pdf backend.
 SYSTEM_PACKAGES = poppler-utils cups-daemon cups-client printer-driver-cups-pdf
 
-.PHONY: setup system kit test lint bench clean
+.PHONY: setup test-setup system kit test lint bench clean
 
+# `make kit` installs the package alone; the test tools come with `make test`.
 $(BIN)/kit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test-tools: $(BIN)/kit
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
 setup: $(BIN)/kit
+
+test-setup: $(VENV)/.test-tools
 
 system:
 	scripts/install-system-packages $(SYSTEM_PACKAGES)
@@ -21,12 +28,12 @@ system:
 kit: setup
 	$(BIN)/kit build
 
-lint: setup
+lint: test-setup
 	$(BIN)/ruff check src tests examples bench
 	$(BIN)/ruff format --check src tests examples bench
 	$(BIN)/mypy
 
-test: setup system lint
+test: test-setup system lint
 	$(BIN)/pytest
 
 bench: setup

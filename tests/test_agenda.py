@@ -307,7 +307,7 @@ def test_kit_agenda_markdown_to_stdout(tmp_path):
         (["--start", "25:00"], "Invalid value for --start: '25:00' is not a time"),
         (["--date", "7/12"], "Invalid value for --date: '7/12' is not a date"),
         (["--format", "ics", "--start", "13:00"], "a calendar event needs --date and --start"),
-        (["--for", "alle"], "facilitator, participants or both"),
+        (["--for", "alle"], "'alle' is not one of 'facilitator', 'participants', 'both'"),
     ],
 )
 def test_kit_agenda_bad_input_is_one_line_and_exit_2(tmp_path, args, message):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -55,3 +56,33 @@ def test_wheel_installed_in_fresh_venv_finds_the_built_in_library(tmp_path: Path
         check=True,
     ).stdout.strip()
     assert where.startswith(str(venv))
+
+
+@pytest.mark.slow
+def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path: Path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "-o", str(dist), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    wheel = next(dist.glob("fremfaerd_kit-*.whl"))
+    sdist = next(dist.glob("fremfaerd_kit-*.tar.gz"))
+    check = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", str(wheel), str(sdist)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    in_wheel = set(zipfile.ZipFile(wheel).namelist())
+    for name in (
+        "fremfaerd_kit/py.typed",
+        "fremfaerd_kit/content/decks/dialogkort.yaml",
+        "fremfaerd_kit/templates/documents/guide.md.j2",
+        "fremfaerd_kit/fonts/DejaVuSansCondensed.ttf",
+    ):
+        assert name in in_wheel, name
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in in_wheel)
+    with tarfile.open(sdist) as archive:
+        in_sdist = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for name in ("LICENSE", "README.md", "pyproject.toml", "content/decks/dialogkort.yaml",
+                 "templates/documents/guide.md.j2", "src/fremfaerd_kit/py.typed"):  # fmt: skip
+        assert name in in_sdist, name

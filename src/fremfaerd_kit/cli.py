@@ -6,11 +6,13 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperArgument
 from typer.exceptions import TyperException
 
 from .errors import ContentError, KitError
@@ -19,7 +21,7 @@ app = typer.Typer(
     name="kit",
     help="Printable workshop kits from Fremfærd's material: cards, agendas, worksheets.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain help: rendering it with Rich costs more than the rest of `kit --help`.
     rich_markup_mode=None,
@@ -28,9 +30,112 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _argument_usage(self: Any) -> str:
+    name = str(self.metavar or self.name).upper()
+    name = name if self.required else f"[{name}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
+# Typer 0.29 writes required arguments as `{TOOL}` and adds Python types (`TOOL <str>`,
+# `DECK <list[str]>`) to the help; a person reads `TOOL`, `[DECK]...` and the help text.
+TyperArgument._usage_display_name = _argument_usage  # type: ignore[method-assign]
+TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
 class State:
     debug = False
     content: list[Path] = []  # noqa: RUF012 - one process, one state
+
+
+class Paper(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
+
+class Duplex(StrEnum):
+    long = "long"
+    short = "short"
+
+
+class Backs(StrEnum):
+    duplex = "duplex"
+    fold = "fold"
+    none = "none"
+
+
+class Layout(StrEnum):
+    sheet = "sheet"
+    shop = "shop"
+
+
+class Audience(StrEnum):
+    facilitator = "facilitator"
+    participants = "participants"
+    both = "both"
+
+
+class Format(StrEnum):
+    pdf = "pdf"
+    md = "md"
+    ics = "ics"
+
+
+def choice(enum: type[StrEnum], *flags: str, help: str) -> Any:
+    """An option whose values are `enum`'s, in any case, shown as `[a|b|c]` in help."""
+    metavar = "[" + "|".join(member.value for member in enum) + "]"
+    return typer.Option(*flags, case_sensitive=False, metavar=metavar, help=help)
+
+
+def _ids_of(kind: str) -> Callable[[str], list[str]]:
+    """Shell completion of the library's tool, deck or handout ids."""
+
+    def complete(incomplete: str) -> list[str]:
+        try:
+            library = _library()
+        except KitError:
+            return []
+        ids = {
+            "tool": list(library.tools),
+            "deck": list(library.decks),
+            "handout": list(library.handouts),
+        }.get(kind, library.ids())
+        return [item_id for item_id in ids if item_id.startswith(incomplete)]
+
+    return complete
+
+
+def _target(output: Path | None, default: str) -> Path | None:
+    """The file to write (checked before any work), or None for standard output (`-o -`)."""
+    from .output import check_target
+
+    if output is not None and str(output) == "-":
+        return None
+    target = output or Path(default)
+    check_target(target)
+    return target
+
+
+def _deliver(target: Path | None, data: bytes, summary: str = "") -> None:
+    """`data` to `target` whole (or to standard output), then one line saying so: on
+    standard error when the data went to standard output, which then holds nothing else."""
+    from .output import write_atomic
+
+    if target is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        typer.echo(f"wrote {len(data):,} bytes to standard output{summary}", err=True)
+        return
+    verb = "replaced" if target.exists() else "wrote"
+    write_atomic(target, data)
+    typer.echo(f"{verb} {target}{summary}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"kit {version('fremfaerd-kit')}")
+        raise typer.Exit
 
 
 def reports_errors(command: F) -> F:
@@ -95,7 +200,15 @@ def main_options(
             help="An extra folder (or file) of your own content; repeatable.",
         ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks (the exit code stays the same).")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Printable workshop kits from Fremfærd's material: cards, agendas, worksheets."""
     State.debug = debug
@@ -120,7 +233,12 @@ def list_command() -> None:
 @app.command("show")
 @reports_errors
 def show_command(
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="A tool, deck or handout id.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A tool, deck or handout id.", autocompletion=_ids_of("item")
+        ),
+    ],
 ) -> None:
     """Show one tool, deck or handout."""
     from .terminal import show
@@ -133,7 +251,11 @@ def show_command(
 def check_command(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Your own YAML files or folders; without any, the built-in library."),
+        typer.Argument(
+            metavar="PATH",
+            help="Kit files, or your own content files or folders; without any, the built-in "
+            "library.",
+        ),
     ] = None,
 ) -> None:
     """Check content or kit files; print every problem as file:line:column: key.path: message."""
@@ -177,48 +299,75 @@ def _ids(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", metavar="FILE", help="File to write, - for standard output."),
+]
+PaperOption = Annotated[Paper, choice(Paper, "--paper", help="Paper size.")]
+
+
 @app.command("cards")
 @reports_errors
 def cards_command(
     decks: Annotated[
-        list[str] | None, typer.Argument(metavar="[DECK]...", help="Deck ids; default: dialogkort.")
+        list[str] | None,
+        typer.Argument(
+            metavar="DECK", help="Deck ids; default: dialogkort.", autocompletion=_ids_of("deck")
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="PDF to write; default: DECK-SIZE.pdf here."),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="PDF to write, - for standard output; default: DECK-SIZE.pdf here.",
+        ),
     ] = None,
-    paper_name: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
+    paper_name: PaperOption = Paper.a4,
     size: Annotated[
-        str, typer.Option("--size", help="Card size: a7, poker, a6, or WxH in mm (e.g. 70x100).")
-    ] = "poker",
-    bleed: Annotated[float, typer.Option("--bleed", help="Bleed in mm (e.g. 3).")] = 0.0,
-    duplex: Annotated[
-        str, typer.Option("--duplex", help="Duplex flip edge of your printer: long or short.")
-    ] = "long",
-    backs: Annotated[
         str,
         typer.Option(
-            "--backs", help="duplex (a back sheet after each front sheet), fold, or none."
+            "--size", metavar="SIZE", help="Card size: a7, poker, a6, or WxH in mm (e.g. 70x100)."
         ),
-    ] = "duplex",
+    ] = "poker",
+    bleed: Annotated[
+        float, typer.Option("--bleed", metavar="MM", help="Bleed in mm (e.g. 3).")
+    ] = 0.0,
+    duplex: Annotated[
+        Duplex, choice(Duplex, "--duplex", help="The edge your printer flips the sheet on.")
+    ] = Duplex.long,
+    backs: Annotated[
+        Backs,
+        choice(
+            Backs,
+            "--backs",
+            help="duplex: a back sheet after each front sheet; fold: side by side; none.",
+        ),
+    ] = Backs.duplex,
     no_backs: Annotated[bool, typer.Option("--no-backs", help="Fronts only.")] = False,
     back_offset: Annotated[
-        str, typer.Option("--back-offset", help="Shift the backs X,Y mm (read off --calibrate).")
-    ] = "0,0",
-    layout: Annotated[
         str,
         typer.Option(
-            "--layout", help="sheet, or shop: one face per page with bleed for a print shop."
+            "--back-offset", metavar="X,Y", help="Shift the backs X,Y mm (read off --calibrate)."
         ),
-    ] = "sheet",
+    ] = "0,0",
+    layout: Annotated[
+        Layout,
+        choice(Layout, "--layout", help="sheet, or shop: one face per page with bleed."),
+    ] = Layout.sheet,
     category: Annotated[
-        str | None, typer.Option("--category", help="Only these categories (ids, comma-separated).")
+        str | None,
+        typer.Option("--category", metavar="IDS", help="Only these categories (comma-separated)."),
     ] = None,
     only: Annotated[
-        str | None, typer.Option("--only", help="Only these cards (ids, comma-separated).")
+        str | None,
+        typer.Option("--only", metavar="IDS", help="Only these cards (comma-separated)."),
     ] = None,
     shuffle: Annotated[bool, typer.Option("--shuffle", help="Shuffle the cards.")] = False,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for --shuffle.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="N", help="Seed for --shuffle.")
+    ] = None,
     calibrate: Annotated[
         bool,
         typer.Option("--calibrate", help="Write a two-sided test sheet for --back-offset instead."),
@@ -226,72 +375,78 @@ def cards_command(
     send: Annotated[bool, typer.Option("--print", help="Also send the PDF to CUPS.")] = False,
     printer: Annotated[
         str | None,
-        typer.Option("--printer", help="CUPS destination; default: the default printer."),
+        typer.Option(
+            "--printer", metavar="NAME", help="CUPS destination; default: the default printer."
+        ),
     ] = None,
-    copies: Annotated[int, typer.Option("--copies", help="Copies to print.")] = 1,
+    copies: Annotated[
+        int, typer.Option("--copies", metavar="N", help="Copies to print (1-100).")
+    ] = 1,
 ) -> None:
     """Print-ready cut-out dialogue cards, with backs for duplex."""
-    from .cards import CardOptions, build_calibration, build_cards
+    from .cards import CardOptions, render_cards
     from .printing import print_pdf, sides_for
 
-    if duplex not in ("long", "short"):
-        raise typer.BadParameter("long or short", param_hint="--duplex")
-    if backs not in ("duplex", "fold", "none"):
-        raise typer.BadParameter("duplex, fold or none", param_hint="--backs")
-    if layout not in ("sheet", "shop"):
-        raise typer.BadParameter("sheet or shop", param_hint="--layout")
+    if not 1 <= copies <= MAX_COPIES:
+        raise typer.BadParameter(f"give a number from 1 to {MAX_COPIES}", param_hint="--copies")
+    if printer is not None and not send:
+        typer.echo("kit: warning: --printer is used only with --print; not printing", err=True)
+    if send and layout == Layout.shop:
+        raise typer.BadParameter(
+            "the shop layout is for a print shop, not --print", param_hint="--print"
+        )
+    if send and output is not None and str(output) == "-":
+        raise typer.BadParameter("--print needs a file, not -", param_hint="--output")
     options = CardOptions(
-        paper=paper_name,
+        paper=paper_name.value,
         size=size,
         bleed=bleed,
-        duplex=duplex,  # type: ignore[arg-type]
-        backs="none" if no_backs else backs,  # type: ignore[arg-type]
+        duplex=duplex.value,
+        backs="none" if no_backs else backs.value,
         back_offset=_offset(back_offset),
-        layout=layout,  # type: ignore[arg-type]
+        layout=layout.value,
         categories=_ids(category),
         only=_ids(only),
         shuffle=shuffle,
         seed=seed,
     )
-    if not 1 <= copies <= MAX_COPIES:
-        raise typer.BadParameter(f"give a number from 1 to {MAX_COPIES}", param_hint="--copies")
-    if printer is not None and not send:
-        typer.echo("kit: warning: --printer is used only with --print; not printing", err=True)
-    if send and layout == "shop":
-        raise typer.BadParameter(
-            "the shop layout is for a print shop, not --print", param_hint="--print"
-        )
     if calibrate:
-        path = build_calibration(options, output or Path("kalibrering.pdf"))
-        typer.echo(f"wrote {path}: 2 pages; print it two-sided, --duplex {duplex}")
-        sides = sides_for("duplex", duplex)
+        from .calibrate import render_calibration
+        from .presets import paper
+
+        target = _target(output, "kalibrering.pdf")
+        data = render_calibration(paper(options.paper), options.duplex)
+        _deliver(target, data, f": 2 pages; print it two-sided, --duplex {duplex.value}")
+        sides = sides_for("duplex", options.duplex)
     else:
         deck_ids = decks or ["dialogkort"]
-        target = output or Path(f"{'-'.join(deck_ids)}-{size.lower()}.pdf")
-        result = build_cards(_library(), deck_ids, options, target)
-        path = target
+        target = _target(output, f"{'-'.join(deck_ids)}-{size.lower()}.pdf")
+        result = render_cards(_library(), deck_ids, options)
         backs_note = {
-            "duplex": f"backs for duplex on the {duplex} edge",
+            "duplex": f"backs for duplex on the {duplex.value} edge",
             "fold": "fronts and backs side by side, fold",
             "none": "no backs",
         }
-        typer.echo(
-            f"wrote {path}: {len(result.cards)} cards, {result.per_sheet} per "
-            f"{'page' if layout == 'shop' else 'sheet'}, {result.pages} pages, "
+        _deliver(
+            target,
+            result.pdf,
+            f": {len(result.cards)} card{'s' if len(result.cards) != 1 else ''}, "
+            f"{result.per_sheet} per "
+            f"{'page' if layout == Layout.shop else 'sheet'}, {result.pages} pages, "
             f"{backs_note[options.backs]}"
-            + (f", shuffled with --seed {result.seed}" if shuffle else "")
+            + (f", shuffled with --seed {result.seed}" if shuffle else ""),
         )
-        sides = sides_for(options.backs, duplex)
-    if send:
+        sides = sides_for(options.backs, options.duplex)
+    if send and target is not None:
         from .presets import paper
 
         job = print_pdf(
-            path,
+            target,
             printer=printer,
             copies=copies,
             sides=sides,
-            media=paper(paper_name).cups_media,
-            title=path.name,
+            media=paper(options.paper).cups_media,
+            title=target.name,
         )
         typer.echo(
             f"sent to {printer or 'the default printer'}: job {job.job_id}, "
@@ -299,9 +454,24 @@ def cards_command(
         )
 
 
-ToolArgument = Annotated[str, typer.Argument(metavar="TOOL", help="A tool id, e.g. vaerktoej2.")]
-StartOption = Annotated[str | None, typer.Option("--start", help="Start time, HH:MM.")]
-DateOption = Annotated[str | None, typer.Option("--date", help="Date, YYYY-MM-DD.")]
+ToolArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="TOOL", help="A tool id, e.g. vaerktoej2.", autocompletion=_ids_of("tool")
+    ),
+]
+StartOption = Annotated[
+    str | None, typer.Option("--start", metavar="HH:MM", help="Start time, e.g. 13:00.")
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="The day of the meeting.")
+]
+MinutesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--minutes", metavar="MINUTES", help="Length of the session (1-1440); default: the tool's."
+    ),
+]
 
 
 def _clock(text: str | None) -> Any:
@@ -334,22 +504,23 @@ def _day(text: str | None) -> Any:
 @reports_errors
 def agenda_command(
     tool_id: ToolArgument,
-    minutes: Annotated[
-        int | None, typer.Option("--minutes", help="Length of the session; default: the tool's.")
-    ] = None,
+    minutes: MinutesOption = None,
     start: StartOption = None,
     day: DateOption = None,
-    audience: Annotated[
-        str, typer.Option("--for", help="facilitator, participants or both.")
-    ] = "both",
-    fmt: Annotated[str, typer.Option("--format", help="pdf, md or ics.")] = "pdf",
+    audience: Annotated[Audience, choice(Audience, "--for", help="Whose agenda.")] = Audience.both,
+    fmt: Annotated[Format, choice(Format, "--format", help="What to write.")] = Format.pdf,
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="File to write, - for stdout; default: TOOL-dagsorden-Nmin.EXT."
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="File to write, - for standard output; default: TOOL-dagsorden-Nmin.EXT.",
         ),
     ] = None,
-    step: Annotated[int, typer.Option("--step", help="Rounding step in minutes.")] = 5,
+    step: Annotated[
+        int, typer.Option("--step", metavar="MINUTES", help="Rounding step (1-60).")
+    ] = 5,
     with_break: Annotated[
         bool | None,
         typer.Option(
@@ -357,18 +528,13 @@ def agenda_command(
             help="Force or forbid a break; default: a break once the tool's threshold is passed.",
         ),
     ] = None,
-    paper_name: Annotated[str, typer.Option("--paper", help="a4 or letter.")] = "a4",
+    paper_name: PaperOption = Paper.a4,
 ) -> None:
     """An agenda rescaled to the time you have, with clock times."""
     from .agenda import render_agenda
-    from .output import check_target, write_atomic
     from .schedule import fit
 
-    if audience not in ("facilitator", "participants", "both"):
-        raise typer.BadParameter("facilitator, participants or both", param_hint="--for")
-    if fmt not in ("pdf", "md", "ics"):
-        raise typer.BadParameter("pdf, md or ics", param_hint="--format")
-    if fmt == "ics" and (start is None or day is None):
+    if fmt == Format.ics and (start is None or day is None):
         raise typer.BadParameter("a calendar event needs --date and --start", param_hint="--format")
     library = _library()
     schedule = fit(
@@ -381,27 +547,22 @@ def agenda_command(
     )
     for warning in schedule.warnings:
         typer.echo(f"kit: warning: {warning}", err=True)
-    to_stdout = output is not None and str(output) == "-"
-    target = output or Path(f"{tool_id}-dagsorden-{schedule.minutes}min.{fmt}")
-    if not to_stdout:
-        check_target(target)  # before the work, not after
+    target = _target(output, f"{tool_id}-dagsorden-{schedule.minutes}min.{fmt.value}")
     data = render_agenda(
         library,
         schedule,
-        fmt=fmt,  # type: ignore[arg-type]
-        audience=audience,  # type: ignore[arg-type]
-        paper=paper_name,
+        fmt=fmt.value,
+        audience=audience.value,
+        paper=paper_name.value,
     )
-    if to_stdout:
-        sys.stdout.buffer.write(data)
-        return
-    write_atomic(target, data)
     pause = schedule.break_slot
-    typer.echo(
-        f"wrote {target}: {schedule.minutes} min"
+    _deliver(
+        target,
+        data,
+        f": {schedule.minutes} min"
         + (f", {schedule.span(0, schedule.minutes)}" if schedule.start else "")
         + f", {len(schedule.slots) - (1 if pause else 0)} blocks"
-        + (f", a {pause.minutes}-minute break at {schedule.clock(pause.start)}" if pause else "")
+        + (f", a {pause.minutes}-minute break at {schedule.clock(pause.start)}" if pause else ""),
     )
 
 
@@ -425,26 +586,23 @@ SetOption = Annotated[
         "--set", metavar="NAME=VALUE", help="A variable, e.g. teknologi=vasketoilet; repeatable."
     ),
 ]
-OutputOption = Annotated[Path | None, typer.Option("-o", "--output", help="PDF to write.")]
-PaperOption = Annotated[str, typer.Option("--paper", help="a4 or letter.")]
 
 
 @app.command("guide")
 @reports_errors
 def guide_command(
     tool_id: ToolArgument,
-    minutes: Annotated[
-        int | None, typer.Option("--minutes", help="Fit the agenda in the guide to N minutes.")
-    ] = None,
+    minutes: MinutesOption = None,
     start: StartOption = None,
     day: DateOption = None,
     variables: SetOption = None,
     output: OutputOption = None,
-    paper_name: PaperOption = "a4",
+    paper_name: PaperOption = Paper.a4,
 ) -> None:
     """The meeting leader's complete guide to a tool, as a PDF."""
-    from .documents import guide_markdown, write_pdf
+    from .documents import guide_markdown, pdf
 
+    target = _target(output, f"{tool_id}-guide.pdf")
     text = guide_markdown(
         _library(),
         tool_id,
@@ -453,9 +611,7 @@ def guide_command(
         day=_day(day),
         variables=_variables(variables),
     )
-    target = output or Path(f"{tool_id}-guide.pdf")
-    write_pdf(text, target, paper=paper_name, where=f"guide to {tool_id}")
-    typer.echo(f"wrote {target}")
+    _deliver(target, pdf(text, paper=paper_name.value, where=f"guide to {tool_id}"))
 
 
 @app.command("worksheet")
@@ -463,38 +619,42 @@ def guide_command(
 def worksheet_command(
     tool_id: ToolArgument,
     groups: Annotated[
-        int, typer.Option("--groups", help="Print N sets headed Gruppe 1 … Gruppe N.")
+        int,
+        typer.Option("--groups", metavar="N", help="Print N sets headed Gruppe 1 … Gruppe N."),
     ] = 0,
     day: DateOption = None,
     variables: SetOption = None,
     output: OutputOption = None,
-    paper_name: PaperOption = "a4",
+    paper_name: PaperOption = Paper.a4,
 ) -> None:
     """One A4 sheet per group-work task, with room to write."""
-    from .documents import worksheet_markdown, write_pdf
+    from .documents import pdf, worksheet_markdown
 
+    target = _target(output, f"{tool_id}-arbejdsark.pdf")
     text = worksheet_markdown(
         _library(), tool_id, groups=groups, day=_day(day), variables=_variables(variables)
     )
-    target = output or Path(f"{tool_id}-arbejdsark.pdf")
-    write_pdf(text, target, paper=paper_name, where=f"worksheets of {tool_id}")
-    typer.echo(f"wrote {target}")
+    _deliver(target, pdf(text, paper=paper_name.value, where=f"worksheets of {tool_id}"))
 
 
 @app.command("handout")
 @reports_errors
 def handout_command(
-    handout_id: Annotated[str, typer.Argument(metavar="ID", help="A handout id (see kit list).")],
+    handout_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A handout id (see kit list).", autocompletion=_ids_of("handout")
+        ),
+    ],
     output: OutputOption = None,
-    paper_name: PaperOption = "a4",
+    paper_name: PaperOption = Paper.a4,
 ) -> None:
     """An advice list, model or table as a printable one-page handout."""
-    from .documents import handout_markdown, write_pdf
+    from .documents import handout_markdown, pdf
 
+    target = _target(output, f"{handout_id}.pdf")
     text = handout_markdown(_library(), handout_id)
-    target = output or Path(f"{handout_id}.pdf")
-    write_pdf(text, target, paper=paper_name, where=f"handout {handout_id}")
-    typer.echo(f"wrote {target}")
+    _deliver(target, pdf(text, paper=paper_name.value, where=f"handout {handout_id}"))
 
 
 @app.command("build")
@@ -502,11 +662,17 @@ def handout_command(
 def build_command(
     kit_file: Annotated[
         Path | None,
-        typer.Argument(metavar="[KITFILE]", help="A kit file; without one, the default kit."),
+        typer.Argument(metavar="KITFILE", help="A kit file; without one, the default kit."),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Folder to write; default: ./kit or ./KITFILE-NAME."),
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FOLDER",
+            help="Folder to write; default: ./kit for the default kit, ./NAME for NAME.yaml, "
+            "./kit-FOLDER for FOLDER/kit.yaml.",
+        ),
     ] = None,
     make_zip: Annotated[bool, typer.Option("--zip", help="Also write FOLDER.zip.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or table.")] = False,
@@ -516,7 +682,7 @@ def build_command(
     from .kitfile import open_kit
 
     kit, library = open_kit(kit_file, State.content)
-    folder = output or Path(kit_file.stem if kit_file else "kit")
+    folder = output or default_folder(kit_file)
     if quiet or not sys.stderr.isatty():  # a spinner only where someone watches it
         built = build_kit(kit, folder, make_zip=make_zip, library=library)
         if not quiet:
@@ -541,6 +707,17 @@ def build_command(
     typer.echo(f"wrote {len(built.files)} files to {built.folder}/ (see index.md)")
     if built.zip_path:
         typer.echo(f"wrote {built.zip_path}")
+
+
+def default_folder(kit_file: Path | None) -> Path:
+    """Where a kit goes without -o, in this folder: the default kit in `kit`; `mykit.yaml`
+    in `mykit`; a file called `kit.yaml` in `kit-` and its folder's name, so that kits in
+    folders of their own (`examples/*/kit.yaml`) each get a folder of their own."""
+    if kit_file is None:
+        return Path("kit")
+    if kit_file.stem == "kit":
+        return Path(f"kit-{kit_file.resolve().parent.name}".rstrip("-"))
+    return Path(kit_file.stem)
 
 
 def _summary(built: Any) -> None:
@@ -622,6 +799,7 @@ def main() -> None:
             typer.echo(ctx.get_help())
             sys.exit(0)
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        message = message.replace("Value error, ", "")  # pydantic's prefix, through Typer
         hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
         typer.echo(f"kit: error: {message}{hint}", err=True)
         sys.exit(getattr(exc, "exit_code", 2))

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import shutil
+from typing import Any
+
 from .library import Library
 from .model import Deck, Handout, Tool
 from .templating import render
 
 
-def listing(library: Library) -> str:
-    """What the library holds: tools, decks and handouts with ids, titles and counts."""
-    groups = [
+def count(n: int, one: str, many: str) -> str:
+    """`1 kategori`, `4 kategorier`: a Danish count."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def listing(library: Library, width: int | None = None) -> str:
+    """What the library holds: tools, decks and handouts with ids, titles and counts,
+    each on one line that fits `width` (default: the terminal's)."""
+    groups: list[dict[str, Any]] = [
         {
             "heading": "Værktøjer (tools)",
             "rows": [
                 {
                     "id": t.id,
                     "title": f"{t.label}: {t.title}",
-                    "count": f"{t.agenda.minutes} min, {len(t.agenda.blocks)} punkter"
+                    "count": f"{t.agenda.minutes} min, "
+                    + count(len(t.agenda.blocks), "punkt", "punkter")
                     + (" (forslag)" if t.agenda.suggested else ""),
                 }
                 for t in library.tools.values()
@@ -28,7 +38,9 @@ def listing(library: Library) -> str:
                 {
                     "id": d.id,
                     "title": d.title,
-                    "count": f"{len(d.cards)} kort, {len(d.categories)} kategorier",
+                    "count": count(len(d.cards), "kort", "kort")
+                    + ", "
+                    + count(len(d.categories), "kategori", "kategorier"),
                 }
                 for d in library.decks.values()
             ],
@@ -41,7 +53,16 @@ def listing(library: Library) -> str:
             ],
         },
     ]
-    return render("terminal/list.txt.j2", groups=groups)
+    columns = width or shutil.get_terminal_size((100, 24)).columns
+    id_width = max(len(row["id"]) for g in groups for row in g["rows"]) if groups else 10
+    for group in groups:
+        for row in group["rows"]:
+            room = columns - 2 - id_width - 2 - len(row["count"]) - 4
+            title = row["title"]
+            if len(title) > room:
+                title = title[: room - 1].rstrip() + "…" if room > 1 else ""
+            row["title"] = title
+    return render("terminal/list.txt.j2", groups=groups, id_width=id_width)
 
 
 def show(library: Library, item_id: str) -> str:
@@ -62,7 +83,7 @@ def show(library: Library, item_id: str) -> str:
 
 def _handout_count(handout: Handout) -> str:
     if handout.table is not None:
-        return f"tabel, {len(handout.table.rows)} rækker"
+        return "tabel, " + count(len(handout.table.rows), "række", "rækker")
     if handout.groups:
-        return f"{len(handout.groups)} grupper"
-    return f"{len(handout.items)} punkter"
+        return count(len(handout.groups), "gruppe", "grupper")
+    return count(len(handout.items), "punkt", "punkter")
