@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fremfaerd_kit.cards import CardOptions, PlacedCard, render_cards
+from fremfaerd_kit.cards import CardOptions, Face, render_cards
 from fremfaerd_kit.colours import MIN_CONTRAST, contrast, lightness, text_on
 from fremfaerd_kit.errors import ContentError, InputError
 from fremfaerd_kit.library import Library, load_library
@@ -21,22 +21,26 @@ from .pdfread import close, filled_rects, glyph_boxes, line_segments, open_pdf, 
 SAFE = float(print_spec().card["safe_inset"]) * MM
 
 
-def expected_front_words(placed: PlacedCard) -> list[str]:
-    deck, card = placed.deck, placed.card
+CONTENT_ONLY = {"instructions": False, "warmup": False}
+"""The deck's own cards, without the instruction and warm-up cards the kit adds."""
+
+
+def expected_front_words(face: Face) -> list[str]:
+    deck, card = face.placed.deck, face.placed.card
     text = f"{deck.category(card.category).name} {card.question}"
     if card.example:
         text += f" {card.example_label}: {card.example}"
-    return [*text.split(), *deck.short_title.split(), str(placed.number)]
+    return [*text.split(), *face.footer.split(), str(face.placed.number)]
 
 
-def expected_back_words(placed: PlacedCard) -> list[str]:
-    deck = placed.deck
-    return [*deck.title.split(), *deck.category(placed.card.category).name.split()]
+def expected_back_words(face: Face) -> list[str]:
+    category = face.category
+    return [*face.placed.deck.title.split(), *(category.heading or category.name).split()]
 
 
 def sheets_of(result, per: int):
-    for index, start in enumerate(range(0, len(result.cards), per)):
-        yield index, result.cards[start : start + per]
+    for index, start in enumerate(range(0, len(result.faces), per)):
+        yield index, result.faces[start : start + per]
 
 
 def find_rect(rects: list[tuple[Rect, str]], target: Rect) -> str | None:
@@ -106,7 +110,7 @@ def check_fronts_and_backs(result, duplex: str, bleed: float = 0.0) -> None:
         for cell, placed in zip(cells, chunk, strict=True):
             target = behind(cell, sheet, duplex)
             colour = find_rect(rects, target.grow(bleed))
-            assert colour == placed.deck.category(placed.card.category).colour.upper()
+            assert colour == placed.category.colour.upper()
             assert words_in(back, target) == expected_back_words(placed)
 
 
@@ -117,7 +121,7 @@ def check_fronts_and_backs(result, duplex: str, bleed: float = 0.0) -> None:
 def test_every_card_in_its_place_with_its_back_behind_it(
     library: Library, deck: str, size: str, paper: str, duplex: str
 ):
-    options = CardOptions(paper=paper, size=size, duplex=duplex)
+    options = CardOptions(paper=paper, size=size, duplex=duplex, **CONTENT_ONLY)
     result = render_cards(library, [deck], options)
     assert len(result.cards) == len(library.deck(deck).cards)
     assert result.pages == 2 * -(-len(result.cards) // result.per_sheet)
@@ -137,7 +141,7 @@ def test_long_edge_mirrors_left_right_on_portrait_sheets(library: Library):
 
 def test_bleed_runs_colour_past_the_cut_line_and_marks_stay_outside_it(library: Library):
     bleed = 3 * MM
-    result = render_cards(library, ["fem-spoergsmaal"], CardOptions(bleed=3))
+    result = render_cards(library, ["fem-spoergsmaal"], CardOptions(bleed=3, **CONTENT_ONLY))
     check_fronts_and_backs(result, "long", bleed)
     front = open_pdf(result.pdf)[0]
     cell = result.sheets[0].cells[0]
@@ -185,7 +189,9 @@ def test_every_sheet_has_a_50_mm_scale_bar_outside_the_cards(library: Library):
 
 def test_shop_layout_is_one_face_per_page_with_trim_and_bleed_boxes(library: Library):
     result = render_cards(
-        library, ["dialogkort"], CardOptions(layout="shop", bleed=3, only=("vaerdi", "droemmer"))
+        library,
+        ["dialogkort"],
+        CardOptions(layout="shop", bleed=3, only=("vaerdi", "droemmer"), **CONTENT_ONLY),
     )
     doc = open_pdf(result.pdf)
     assert doc.page_count == 4
@@ -200,17 +206,17 @@ def test_shop_layout_is_one_face_per_page_with_trim_and_bleed_boxes(library: Lib
 
 
 def test_fold_layout_puts_each_back_across_the_fold_from_its_front(library: Library):
-    result = render_cards(library, ["dialogkort"], CardOptions(backs="fold"))
+    result = render_cards(library, ["dialogkort"], CardOptions(backs="fold", **CONTENT_ONLY))
     sheet = result.sheets[0]
     assert sheet.fold_x is not None
     page = open_pdf(result.pdf)[0]
     rects = filled_rects(page)
-    for cell, placed in zip(sheet.cells, result.cards, strict=False):
+    for cell, placed in zip(sheet.cells, result.faces, strict=False):
         assert cell.right < sheet.fold_x
         across = Rect(2 * sheet.fold_x - cell.x - cell.w, cell.y, cell.w, cell.h)
         assert across.x > sheet.fold_x
-        assert find_rect(rects, across) == placed.deck.category(placed.card.category).colour
-        assert words_in(page, cell)[-1] == str(placed.number)
+        assert find_rect(rects, across) == placed.category.colour
+        assert words_in(page, cell)[-1] == placed.number
     assert any(close(m[0], sheet.fold_x) and close(m[2], sheet.fold_x) for m in line_segments(page))
     assert result.pages == -(-35 // len(sheet.cells))
     # The fold line's label is there, and dark enough to read on white paper.
@@ -221,8 +227,10 @@ def test_fold_layout_puts_each_back_across_the_fold_from_its_front(library: Libr
 
 
 def test_back_offset_moves_the_backs_as_seen_from_the_front(library: Library):
-    plain = render_cards(library, ["dialogkort"], CardOptions())
-    moved = render_cards(library, ["dialogkort"], CardOptions(back_offset=(1.5, -1.0)))
+    plain = render_cards(library, ["dialogkort"], CardOptions(**CONTENT_ONLY))
+    moved = render_cards(
+        library, ["dialogkort"], CardOptions(back_offset=(1.5, -1.0), **CONTENT_ONLY)
+    )
     cell = plain.sheets[0].cells[0]
     at_zero = behind(cell, plain.sheets[0], "long")
     colour = library.deck("dialogkort").categories[0].colour
@@ -231,16 +239,20 @@ def test_back_offset_moves_the_backs_as_seen_from_the_front(library: Library):
 
 
 def test_category_and_only_filters(library: Library):
-    result = render_cards(library, ["dialogkort"], CardOptions(categories=("formidling",)))
+    result = render_cards(
+        library, ["dialogkort"], CardOptions(categories=("formidling",), **CONTENT_ONLY)
+    )
     assert {p.card.category for p in result.cards} == {"formidling"}
     assert len(result.cards) == 9
-    result = render_cards(library, ["dialogkort"], CardOptions(only=("droemmer", "vaerdi")))
+    result = render_cards(
+        library, ["dialogkort"], CardOptions(only=("droemmer", "vaerdi"), **CONTENT_ONLY)
+    )
     assert [p.number for p in result.cards] == [4, 35]
 
 
 def test_shuffle_with_a_seed_gives_the_same_order_every_time(library: Library):
     def order(seed: int) -> list[int]:
-        options = CardOptions(shuffle=True, seed=seed, backs="none")
+        options = CardOptions(shuffle=True, seed=seed, backs="none", **CONTENT_ONLY)
         result = render_cards(library, ["dialogkort"], options)
         page = open_pdf(result.pdf)[0]
         numbers = [words_in(page, cell)[-1] for cell in result.sheets[0].cells]
@@ -255,12 +267,12 @@ def test_shuffle_with_a_seed_gives_the_same_order_every_time(library: Library):
 
 
 def test_several_decks_at_once_each_start_a_new_sheet(library: Library):
-    result = render_cards(library, ["fem-spoergsmaal", "dialogkort"], CardOptions())
+    result = render_cards(library, ["fem-spoergsmaal", "dialogkort"], CardOptions(**CONTENT_ONLY))
     assert len(result.cards) == 55
     doc = open_pdf(result.pdf)
     assert result.pages == 2 * (3 + 4)
     assert "Fem spørgsmål" in doc[4].get_text()
-    assert "Dialogkort" in doc[6].get_text()
+    assert "Digitalt kompetente kommuner" in doc[6].get_text()  # the second deck's credit
 
 
 def test_category_colours_are_readable_and_apart_in_greyscale(library: Library):
@@ -346,7 +358,7 @@ def test_unknown_deck_category_and_card_say_what_is_known(library: Library):
 
 
 def test_custom_size_in_mm(library: Library):
-    result = render_cards(library, ["fem-spoergsmaal"], CardOptions(size="70x100"))
+    result = render_cards(library, ["fem-spoergsmaal"], CardOptions(size="70x100", **CONTENT_ONLY))
     cell = result.sheets[0].cells[0]
     assert close(cell.w, 70 * MM) and close(cell.h, 100 * MM)
     check_fronts_and_backs(result, "long")
@@ -356,9 +368,10 @@ def test_cli_writes_the_pdf_and_says_what_it_made(tmp_path: Path):
     result = run_kit("cards", "-o", "kort.pdf", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "wrote kort.pdf: 35 cards, 9 per sheet, 8 pages, backs for duplex on the long edge\n"
+        "wrote kort.pdf: 35 cards, 5 instruction cards, 2 warm-up cards, 9 per sheet, 10 pages, "
+        "backs for duplex on the long edge\n"
     )
-    assert open_pdf((tmp_path / "kort.pdf").read_bytes()).page_count == 8
+    assert open_pdf((tmp_path / "kort.pdf").read_bytes()).page_count == 10
 
 
 def test_cli_failure_keeps_the_earlier_pdf_and_leaves_no_temporary_file(tmp_path: Path):
@@ -400,3 +413,121 @@ def test_calibration_sheet_scales_sit_where_the_fronts_crosses_land(tmp_path: Pa
         and close(min(m[1], m[3]), centre[1] + 8 * MM)
     ]
     assert zero
+
+
+# --- the cards the kit adds: instructions, warm-up, credit ---------------------------------
+
+
+def words_of_faces(result, kind: str) -> list[list[str]]:
+    """The words inside each front of `kind` (a category id), band, footer and number off."""
+    doc = open_pdf(result.pdf)
+    sheet = result.sheets[0]
+    found = []
+    for index, chunk in sheets_of(result, len(sheet.cells)):
+        page = doc[2 * index]
+        for cell, face in zip(sheet.cells, chunk, strict=False):
+            if face.category.id == kind:
+                words = words_in(page, cell)
+                band = face.category.name.split()
+                tail = [*face.footer.split(), face.number]
+                assert words[: len(band)] == band and words[-len(tail) :] == tail
+                found.append(words[len(band) : -len(tail)])
+    return found
+
+
+CREDIT = (
+    "Kilde: Digitalt kompetente kommuner: Kort til dialog og fælles refleksion – Medarbejderen."
+)
+
+
+def test_the_guidance_travels_with_the_deck_as_instruction_cards(library: Library):
+    from fremfaerd_kit.cards import INSTRUCTION
+
+    deck = library.deck("dialogkort")
+    result = render_cards(library, ["dialogkort"], CardOptions())
+    kinds = [face.category.id for face in result.faces]
+    count = kinds.count(INSTRUCTION)
+    assert count >= 2 and kinds[:count] == [INSTRUCTION] * count  # first, together
+    assert [f.number for f in result.faces[:count]] == [f"{i}/{count}" for i in range(1, count + 1)]
+    guide = deck.guidance
+    assert guide is not None and deck.intro is not None
+    steps = [word for i, step in enumerate(guide.steps, 1) for word in f"{i}. {step}".split()]
+    expected = [
+        *guide.title.split(), *deck.intro.split(),
+        *(w for p in guide.paragraphs for w in p.split()),
+        *(guide.steps_title or "").split(), *steps,
+        *(w for n in guide.notes for w in n.split()),
+        *CREDIT.split(),
+    ]  # fmt: skip
+    printed = [w for words in words_of_faces(result, INSTRUCTION) for w in words]
+    assert printed == expected
+    check_fronts_and_backs_of_all(result)
+
+
+def test_warm_up_topics_are_cards_marked_as_warm_up(library: Library):
+    from fremfaerd_kit.cards import WARMUP
+
+    deck = library.deck("dialogkort")
+    result = render_cards(library, ["dialogkort"], CardOptions())
+    faces = words_of_faces(result, WARMUP)
+    assert len(faces) == len(deck.warmup) == 2
+    lead = (deck.warmup_lead or "").split()
+    for words, topic in zip(faces, deck.warmup, strict=True):
+        assert words == [*lead, *(topic[0].upper() + topic[1:]).split()]
+    assert [f.category.name for f in result.faces if f.category.id == WARMUP] == ["Opvarmning"] * 2
+
+
+def test_every_card_carries_its_decks_credit(library: Library):
+    for deck_id, credit in (
+        ("dialogkort", "Digitalt kompetente kommuner"),
+        ("fem-spoergsmaal", "Fremfærd"),
+        ("forankring", "Forandring kræver forankring (slides)"),
+    ):
+        result = render_cards(library, [deck_id], CardOptions())
+        assert all(credit in face.footer for face in result.faces), deck_id
+        text = " ".join(page.get_text() for page in open_pdf(result.pdf))
+        assert " ".join(text.split()).count(credit) >= len(result.faces)
+
+
+def test_the_four_five_questions_headings_are_on_the_backs(library: Library):
+    result = render_cards(library, ["fem-spoergsmaal"], CardOptions(**CONTENT_ONLY))
+    backs = " ".join(" ".join(open_pdf(result.pdf)[i].get_text().split()) for i in (1, 3, 5))
+    for heading in ("kerneopgave", "opgaveløsning", "kompetenceudvikling", "inddragelse"):
+        assert f"Fem spørgsmål om teknologi og {heading}" in backs
+
+
+def test_instructions_and_warm_up_are_easy_to_leave_out(library: Library, tmp_path: Path):
+    result = render_cards(library, ["dialogkort"], CardOptions(instructions=False))
+    assert len(result.faces) == 35 + 2
+    cli = run_kit("cards", "--no-instructions", "--no-warmup", "-o", "k.pdf", cwd=tmp_path)
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stdout.startswith("wrote k.pdf: 35 cards, 9 per sheet, 8 pages")
+    (tmp_path / "kit.yaml").write_text(
+        "kind: kit\ndecks: [{id: dialogkort, warmup: false}]\n", encoding="utf-8"
+    )
+    built = run_kit("build", "kit.yaml", "-o", "ud", "-q", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    text = " ".join(
+        p.get_text() for p in open_pdf((tmp_path / "ud/05-kort-dialogkort.pdf").read_bytes())
+    )
+    assert "Vejledning til kortene" in text and "Opvarmning" not in text
+
+
+def check_fronts_and_backs_of_all(result) -> None:
+    """Every glyph of every front inside its card's safe area; every back behind its front
+    in its category's colour (instruction and warm-up cards included)."""
+    doc = open_pdf(result.pdf)
+    sheet = result.sheets[0]
+    for index, chunk in sheets_of(result, len(sheet.cells)):
+        front, back = doc[2 * index], doc[2 * index + 1]
+        cells = sheet.cells[: len(chunk)]
+        for char, box in glyph_boxes(front):
+            holder = [c for c in cells if c.contains(box.x + box.w / 2, box.y + box.h / 2)]
+            if holder:
+                safe = holder[0].grow(-SAFE)
+                assert safe.contains(box.x, box.y) and safe.contains(box.right, box.top), char
+        rects = filled_rects(back)
+        for cell, face in zip(cells, chunk, strict=True):
+            target = behind(cell, sheet, "long")
+            assert find_rect(rects, target) == face.category.colour.upper()
+            assert words_in(back, target) == expected_back_words(face)

@@ -51,10 +51,11 @@ def test_printed_cards_come_out_of_the_printer_with_every_question(
     job, printed, stdout = print_cards(cups, tmp_path)
     assert "two-sided-long-edge" in stdout
     doc = open_pdf(printed.read_bytes())
-    assert doc.page_count == 8
+    assert doc.page_count == 10
     text = squash(" ".join(page.get_text() for page in doc))
     for card in library.deck("dialogkort").cards:
         assert loosely(card.question).search(text), card.id
+    assert loosely("Vejledning til kortene").search(text)  # the instruction cards travel along
     # the glyphs themselves come through: the printed page looks like the page we sent
     ours = open_pdf((tmp_path / "kort.pdf").read_bytes())
     for number in (0, 1):
@@ -89,7 +90,9 @@ def test_short_edge_duplex_and_copies_reach_the_job(cups, tmp_path: Path):
 
 
 def test_single_sided_without_backs(cups, tmp_path: Path):
-    job, printed, _ = print_cards(cups, tmp_path, "--no-backs", "--category", "udvikling")
+    job, printed, _ = print_cards(
+        cups, tmp_path, "--no-backs", "--category", "udvikling", "--no-instructions", "--no-warmup"
+    )
     assert cups.job_attributes(job)["sides"] == [b"one-sided"]
     assert open_pdf(printed.read_bytes()).page_count == 1
 
@@ -109,7 +112,7 @@ def test_a_printer_that_does_not_exist_keeps_the_pdf(cups, tmp_path: Path):
     assert result.stderr.startswith("kit: error: the printer did not take the job (lp:")
     assert result.stderr.endswith("the PDF is written at kort.pdf\n")
     assert result.stderr.count("\n") == 1
-    assert open_pdf((tmp_path / "kort.pdf").read_bytes()).page_count == 8
+    assert open_pdf((tmp_path / "kort.pdf").read_bytes()).page_count == 10
 
 
 def test_no_default_destination_is_a_clear_error(cups, tmp_path: Path):

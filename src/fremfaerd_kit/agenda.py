@@ -39,6 +39,7 @@ def context(
         "schedule": schedule,
         "items": schedule.participants(),
         "questions": {g.id: library.questions(tool, g.id) for g in tool.group_work},
+        "question_headings": {g.id: library.question_heading(tool, g.id) for g in tool.group_work},
         "publication": library.publications[tool.source.publication],
         "audiences": AUDIENCES[audience],
     }

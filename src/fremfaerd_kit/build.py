@@ -132,6 +132,8 @@ def plan_kit(
             duplex=spec.duplex,
             categories=tuple(choice.categories),
             only=tuple(choice.only),
+            instructions=choice.instructions,
+            warmup=choice.warmup,
         )
         result = render_cards(library, [choice.id], options)
         files.append(

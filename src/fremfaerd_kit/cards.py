@@ -47,6 +47,15 @@ class CardOptions:
     only: tuple[str, ...] = ()
     shuffle: bool = False
     seed: int | None = None
+    instructions: bool = True
+    """The deck's guidance (intro, steps, notes, full credit) as cards ahead of the deck."""
+    warmup: bool = True
+    """The deck's warm-up topics as cards, marked as warm-up, after the instructions."""
+
+
+INSTRUCTION = "kit-vejledning"
+WARMUP = "kit-opvarmning"
+"""Category ids of the cards the kit adds to a deck (not valid content ids: no clash)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +73,18 @@ class FrontPlan:
     category: Category
     band_text: str
     body: Fitted
+    footer: str
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """What is printed on a front, less its laid-out text (freed once drawn)."""
+
+    placed: PlacedCard
+    category: Category
+    footer: str
+    number: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +106,8 @@ class CardsResult:
     per_sheet: int
     seed: int | None = None
     sheets: list[Sheet] = field(default_factory=list)
+    faces: list[Face] = field(default_factory=list)
+    """Every front in print order (an instruction that takes three cards is three)."""
 
 
 # --- selection -------------------------------------------------------------------------
@@ -115,13 +138,35 @@ def select_cards(
         if options.shuffle:
             rng.shuffle(chosen)
         if chosen:
-            groups.append(chosen)
+            groups.append(_added_cards(deck, options) + chosen)
     if not groups:
         raise InputError("no cards left after --category/--only")
     total = sum(len(g) for g in groups)
     if total > MAX_CARDS:
         raise InputError(f"{total:,} cards; one card PDF holds at most {MAX_CARDS:,}")
     return groups
+
+
+def _added_cards(deck: Deck, options: CardOptions) -> list[PlacedCard]:
+    """The cards the kit adds ahead of a deck: its instructions, then its warm-up topics."""
+    added = []
+    if options.instructions and (deck.guidance or deck.intro):
+        card = Card.model_construct(id=INSTRUCTION, category=INSTRUCTION, question="")
+        added.append(PlacedCard(deck, card, 0))
+    if options.warmup:
+        for i, topic in enumerate(deck.warmup, start=1):
+            card = Card.model_construct(id=f"{WARMUP}-{i}", category=WARMUP, question=topic)
+            added.append(PlacedCard(deck, card, i))
+    return added
+
+
+def added_category(category_id: str) -> Category:
+    """The band of an added card: `Vejledning` or `Opvarmning`, in the kit's own colours."""
+    words = labels()
+    kind = "instruction" if category_id == INSTRUCTION else "warmup"
+    return Category.model_construct(
+        id=category_id, name=words[f"{kind}_band"], colour=words[f"{kind}_colour"]
+    )
 
 
 # --- planning --------------------------------------------------------------------------
@@ -143,6 +188,141 @@ class _Planner:
     def where(self, deck: Deck, path: tuple[str | int, ...]) -> Location:
         source = self.library.files.get(deck.id)
         return source.locate(path) if source else Location(deck.id, path=".".join(map(str, path)))
+
+    def fronts(self, placed: PlacedCard) -> list[FrontPlan]:
+        """The front(s) of one placed card: instructions may take more than one."""
+        if placed.card.category == INSTRUCTION:
+            return self.instructions(placed)
+        if placed.card.category == WARMUP:
+            return self.warmup(placed)
+        plan = self.front(placed)
+        return [plan] if plan else []
+
+    def footer(self, deck: Deck, number: str) -> str:
+        """`Dialogkort · Digitalt kompetente kommuner`: the deck and its short credit, as
+        much as fits beside the number."""
+        credit = self.library.publications[deck.source.publication].short_credit
+        geo = self.geo
+        pt = float(geo["footer_pt"])
+        room = self.size.width * MM - 2 * float(geo["safe_inset"]) * MM
+        room -= fonts.width(number, fonts.REGULAR, pt) + 2 * MM
+        for text in (f"{deck.short_title} · {credit}", credit):
+            if fonts.width(text, fonts.REGULAR, pt) <= room:
+                return text
+        while credit and fonts.width(credit + "…", fonts.REGULAR, pt) > room:
+            credit = credit[:-1]
+        return credit.rstrip() + "…"
+
+    def instructions(self, placed: PlacedCard) -> list[FrontPlan]:
+        """The deck's intro and guidance, packed onto as many cards as they need; a
+        heading always stays with what follows it."""
+        deck = placed.deck
+        text_pt, head_pt = self.size.example_pt, self.size.question_pt
+        guide = deck.guidance
+        publication = self.library.publications[deck.source.publication]
+        Key = tuple[str | int, ...]
+        parts: list[tuple[list[Run], float, Key, bool]] = [
+            ([Run(guide.title if guide else deck.title, fonts.BOLD)], head_pt, ("guidance",), True)
+        ]
+        if deck.intro:
+            parts.append(([Run(deck.intro, fonts.REGULAR)], text_pt, ("intro",), False))
+        if guide:
+            for i, paragraph in enumerate(guide.paragraphs):
+                at: Key = ("guidance", "paragraphs", i)
+                parts.append(([Run(paragraph, fonts.REGULAR)], text_pt, at, False))
+            if guide.steps_title:
+                parts.append(([Run(guide.steps_title, fonts.BOLD)], text_pt, ("guidance",), True))
+            for i, step in enumerate(guide.steps):
+                runs = [Run(f"{i + 1}.", fonts.BOLD), Run(step, fonts.REGULAR)]
+                parts.append((runs, text_pt, ("guidance", "steps", i), False))
+            for i, note in enumerate(guide.notes):
+                parts.append(([Run(note, fonts.ITALIC)], text_pt, ("guidance", "notes", i), False))
+        credit = [
+            Run(f"{labels()['source']}:", fonts.ITALIC),
+            Run(f"{publication.credit}.", fonts.ITALIC),
+        ]
+        parts.append((credit, text_pt, ("source",), False))
+        texts = [(run.text, run.font, key) for runs, _, key, _ in parts for run in runs]
+        if not self._printable(deck, texts):
+            return []
+        # A heading and the block after it are one unit: never split across cards.
+        units: list[tuple[list[tuple[list[Run], float]], Key]] = []
+        pending: list[tuple[list[Run], float]] = []
+        for runs, size, key, heading in parts:
+            pending.append((runs, size))
+            if not heading:
+                units.append((pending, key))
+                pending = []
+        if pending:
+            units.append((pending, ("guidance",)))
+        pages: list[Fitted] = []
+        current: list[tuple[list[Run], float]] = []
+        for blocks, key in units:
+            if self._fit_fixed([*current, *blocks]) is not None:
+                current.extend(blocks)
+                continue
+            if not current or self._fit_fixed(blocks) is None:
+                self._too_long(deck, key, "the deck's guidance")
+                return []
+            pages.append(self._fit_fixed(current))  # type: ignore[arg-type]
+            current = list(blocks)
+        pages.append(self._fit_fixed(current))  # type: ignore[arg-type]
+        category = added_category(INSTRUCTION)
+        band = self.band_text(deck, category)
+        numbers = [f"{i}/{len(pages)}" for i in range(1, len(pages) + 1)]
+        return [
+            FrontPlan(placed, category, band, body, self.footer(deck, number), number)
+            for number, body in zip(numbers, pages, strict=True)
+        ]
+
+    def warmup(self, placed: PlacedCard) -> list[FrontPlan]:
+        """One warm-up topic, led in by the deck's words for the warm-up."""
+        deck, topic = placed.deck, placed.card.question
+        key: tuple[str | int, ...] = ("warmup", placed.number - 1)
+        blocks: list[tuple[list[Run], float]] = []
+        if deck.warmup_lead:
+            blocks.append(([Run(deck.warmup_lead, fonts.ITALIC)], self.size.example_pt))
+        shown = topic[:1].upper() + topic[1:]  # a card starts with a capital
+        blocks.append(([Run(shown, fonts.BOLD)], self.size.question_pt))
+        texts = [(deck.warmup_lead or "", fonts.ITALIC, key), (shown, fonts.BOLD, key)]
+        if not self._printable(deck, texts):
+            return []
+        body = fit(blocks, self.box.w, self.box.h, floor=self.floor, leading=self.leading,
+                   gap=float(self.geo["gap"]) * MM)  # fmt: skip
+        if body is None:
+            self._too_long(deck, key, "a warm-up topic")
+            return []
+        category = added_category(WARMUP)
+        number = f"{placed.number}/{len(deck.warmup)}"
+        return [
+            FrontPlan(placed, category, self.band_text(deck, category), body,
+                      self.footer(deck, number), number)
+        ]  # fmt: skip
+
+    def _fit_fixed(self, blocks: list[tuple[list[Run], float]]) -> Fitted | None:
+        """`blocks` at their own sizes (the heading may shrink to the text's size)."""
+        smallest = min(size for _, size in blocks)
+        return fit(blocks, self.box.w, self.box.h, floor=max(self.floor, smallest),
+                   leading=self.leading, gap=float(self.geo["gap"]) * MM)  # fmt: skip
+
+    def _printable(self, deck: Deck, texts: list[tuple[str, str, tuple[str | int, ...]]]) -> bool:
+        ok = True
+        for text, font, key in texts:
+            why = fonts.unprintable(text, font)
+            if why:
+                ok = False
+                self.problems.append(Problem(self.where(deck, key), f"deck `{deck.id}`: {why}"))
+        return ok
+
+    def _too_long(self, deck: Deck, key: tuple[str | int, ...], what: str) -> None:
+        self.problems.append(
+            Problem(
+                self.where(deck, key),
+                f"deck `{deck.id}`: a part of {what} does not fit a "
+                f"{self.size.width:g}×{self.size.height:g} mm card even at {self.floor:g} pt: "
+                "shorten it or choose a larger --size",
+            )
+        )
 
     def front(self, placed: PlacedCard) -> FrontPlan | None:
         deck, card = placed.deck, placed.card
@@ -189,7 +369,15 @@ class _Planner:
                 )
             )
             return None
-        return FrontPlan(placed, category, self.band_text(deck, category), body)
+        number = str(placed.number)
+        return FrontPlan(
+            placed,
+            category,
+            self.band_text(deck, category),
+            body,
+            self.footer(deck, number),
+            number,
+        )
 
     def band_text(self, deck: Deck, category: Category) -> str:
         colour = text_on(category.colour)
@@ -206,12 +394,13 @@ class _Planner:
         return colour
 
     def back(self, deck: Deck, category: Category) -> BackPlan | None:
+        label = category.heading or category.name  # `Fem spørgsmål om …`, where the source has one
         inner = self.size.width * MM - 2 * float(self.geo["safe_inset"]) * MM
         start = max(self.size.question_pt * 1.25, self.floor)
         title = fit(
             [
                 ([Run(deck.title, fonts.BOLD)], start),
-                ([Run(category.name, fonts.REGULAR)], max(self.floor, start * 0.7)),
+                ([Run(label, fonts.REGULAR)], max(self.floor, start * 0.7)),
             ],
             inner,
             self.size.height * MM * 0.6,
@@ -228,7 +417,10 @@ class _Planner:
                 )
             )
             return None
-        for text, key in ((deck.title, ("title",)), (category.name, ("categories",))):
+        for text, key in (
+            (deck.title, ("title",)),
+            (category.heading or category.name, ("categories",)),
+        ):
             why = fonts.unprintable(text, fonts.BOLD)
             if why:
                 self.problems.append(Problem(self.where(deck, key), why))
@@ -258,14 +450,14 @@ def plan_cards(
     """Plan every front (and back) or raise `ContentError` with every problem found."""
     fonts.register()
     planner = _Planner(library, size)
-    fronts = [[plan for plan in map(planner.front, group) if plan] for group in groups]
+    fronts = [[plan for placed in group for plan in planner.fronts(placed)] for group in groups]
     back_plans: dict[tuple[str, str], BackPlan] = {}
     if backs:
-        for group in groups:
-            for placed in group:
-                key = (placed.deck.id, placed.card.category)
+        for group in fronts:
+            for front in group:
+                key = (front.placed.deck.id, front.category.id)
                 if key not in back_plans:
-                    plan = planner.back(placed.deck, placed.deck.category(placed.card.category))
+                    plan = planner.back(front.placed.deck, front.category)
                     if plan:
                         back_plans[key] = plan
     if planner.problems:
@@ -323,10 +515,9 @@ def draw_front(c: Canvas, cell: Rect, plan: FrontPlan, bleed: float) -> None:
     _, descent = ascent_descent(fonts.REGULAR, footer_pt)
     baseline = cell.y + safe - descent
     t.colour(str(geo["footer_text"]))
-    t.put(cell.x + safe, baseline, fonts.REGULAR, footer_pt, plan.placed.deck.short_title)
-    number = str(plan.placed.number)
-    right = cell.right - safe - fonts.width(number, fonts.REGULAR, footer_pt)
-    t.put(right, baseline, fonts.REGULAR, footer_pt, number)
+    t.put(cell.x + safe, baseline, fonts.REGULAR, footer_pt, plan.footer)
+    right = cell.right - safe - fonts.width(plan.number, fonts.REGULAR, footer_pt)
+    t.put(right, baseline, fonts.REGULAR, footer_pt, plan.number)
     t.draw()
 
 
@@ -436,6 +627,7 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
     c.setCreator("fremfaerd-kit")
     c.setSubject("Dialogkort til print og udklip")
     placed = [plan.placed for group in fronts for plan in group]
+    faces = [Face(p.placed, p.category, p.footer, p.number) for group in fronts for p in group]
     if options.layout == "shop":
         pages = _shop_pages(c, fronts, back_plans, size, bleed, backs)
         per_sheet, sheets = 1, []
@@ -444,7 +636,7 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
         pages = _sheet_pages(c, sheet, fronts, back_plans, options, bleed)
         per_sheet, sheets = len(sheet.cells), [sheet]
     c.save()
-    return CardsResult(None, buffer.getvalue(), placed, pages, per_sheet, seed, sheets)
+    return CardsResult(None, buffer.getvalue(), placed, pages, per_sheet, seed, sheets, faces)
 
 
 def _sheet_pages(

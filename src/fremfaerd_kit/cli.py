@@ -346,6 +346,19 @@ def cards_command(
         ),
     ] = Backs.duplex,
     no_backs: Annotated[bool, typer.Option("--no-backs", help="Fronts only.")] = False,
+    instructions: Annotated[
+        bool,
+        typer.Option(
+            "--instructions/--no-instructions",
+            help="The deck's guidance as cards ahead of it (where its content has some).",
+        ),
+    ] = True,
+    warmup: Annotated[
+        bool,
+        typer.Option(
+            "--warmup/--no-warmup", help="The deck's warm-up topics as cards marked Opvarmning."
+        ),
+    ] = True,
     back_offset: Annotated[
         str,
         typer.Option(
@@ -409,6 +422,8 @@ def cards_command(
         only=_ids(only),
         shuffle=shuffle,
         seed=seed,
+        instructions=instructions,
+        warmup=warmup,
     )
     if calibrate:
         from .calibrate import render_calibration
@@ -430,8 +445,7 @@ def cards_command(
         _deliver(
             target,
             result.pdf,
-            f": {len(result.cards)} card{'s' if len(result.cards) != 1 else ''}, "
-            f"{result.per_sheet} per "
+            f": {_card_counts(result.faces)}, {result.per_sheet} per "
             f"{'page' if layout == Layout.shop else 'sheet'}, {result.pages} pages, "
             f"{backs_note[options.backs]}"
             + (f", shuffled with --seed {result.seed}" if shuffle else ""),
@@ -564,6 +578,19 @@ def agenda_command(
         + f", {len(schedule.slots) - (1 if pause else 0)} blocks"
         + (f", a {pause.minutes}-minute break at {schedule.clock(pause.start)}" if pause else ""),
     )
+
+
+def _card_counts(faces: list[Any]) -> str:
+    """`35 cards, 5 instruction cards, 2 warm-up cards`."""
+    from .cards import INSTRUCTION, WARMUP
+
+    def cards(n: int, what: str) -> str:
+        return f"{n} {what}card{'s' if n != 1 else ''}"
+
+    kinds = [face.category.id for face in faces]
+    added = [(kinds.count(INSTRUCTION), "instruction "), (kinds.count(WARMUP), "warm-up ")]
+    own = len(kinds) - sum(n for n, _ in added)
+    return ", ".join([cards(own, ""), *(cards(n, what) for n, what in added if n)])
 
 
 def _variables(pairs: list[str] | None) -> dict[str, str]:

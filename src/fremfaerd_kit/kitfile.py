@@ -39,6 +39,8 @@ class DeckChoice(Model):
     only: list[Id] = Field(
         default_factory=list, max_length=MAX_CARDS, description="only these cards"
     )
+    instructions: bool = Field(True, description="the deck's guidance as cards ahead of it")
+    warmup: bool = Field(True, description="the deck's warm-up topics as cards")
 
 
 class Branding(Model):

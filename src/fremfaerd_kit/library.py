@@ -67,6 +67,11 @@ class Library:
         """All item ids."""
         return [*self.tools, *self.decks, *self.handouts]
 
+    def question_heading(self, tool: Tool, group_id: str) -> str | None:
+        """The heading the source gives a group work's questions (`Fem spørgsmål om …`)."""
+        ref = tool.group(group_id).questions_from
+        return self.decks[ref.deck].category(ref.category).heading if ref else None
+
     def questions(self, tool: Tool, group_id: str) -> list[str]:
         """A group work's questions, its own or those of the deck category it names."""
         group = tool.group(group_id)

@@ -41,6 +41,17 @@ class Publication(Model):
     title: Text
     publisher: str = Field(description="who published it (may be empty when unknown)")
     date: str | None = Field(None, description="publication date, YYYY-MM-DD, when known")
+    short: str | None = Field(None, description="the short credit printed on every card")
+
+    @property
+    def credit(self) -> str:
+        """The full credit: `Publisher: Title`, or the title alone."""
+        return f"{self.publisher}: {self.title}" if self.publisher else self.title
+
+    @property
+    def short_credit(self) -> str:
+        """The short credit for a card's footer."""
+        return self.short or self.publisher or self.title
 
 
 class SourcesFile(Model):
@@ -100,6 +111,9 @@ class Deck(Model):
     intro: Text | None = None
     guidance: Guidance | None = None
     warmup: list[Text] = Field([], description="topics to talk about before the first card")
+    warmup_lead: Text | None = Field(
+        None, description="the words that lead in to the warm-up topics, printed on their cards"
+    )
     categories: list[Category] = Field(min_length=1)
     cards: list[Card] = Field(min_length=1, max_length=MAX_CARDS)
 
