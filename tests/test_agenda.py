@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -322,3 +322,25 @@ def test_kit_agenda_warns_outside_the_recommended_length(tmp_path):
     result = run_kit("agenda", "vaerktoej2", "--minutes", "90", cwd=tmp_path)
     assert result.returncode == 0
     assert "kit: warning: Værktøj 2 is meant for 120–240 minutes" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "utc"),
+    [
+        (date(2026, 12, 7), time(13, 0), datetime(2026, 12, 7, 12, 0, tzinfo=UTC)),  # CET
+        (date(2027, 6, 15), time(9, 30), datetime(2027, 6, 15, 7, 30, tzinfo=UTC)),  # CEST
+        (date(2027, 3, 28), time(9, 0), datetime(2027, 3, 28, 7, 0, tzinfo=UTC)),  # switch day
+    ],
+)
+def test_ics_time_zone_is_complete_for_a_second_parser(library: Library, day, start, utc):
+    """RFC 5545: a VTIMEZONE has STANDARD and DAYLIGHT parts. vobject builds its own time
+    zone from them (not from a zone database), so the UTC start it gives proves them."""
+    import vobject
+
+    schedule = fit(library.tool("vaerktoej2"), 120, start=start, day=day)
+    text = agenda_ics(library, schedule).decode()
+    zone = text[text.index("BEGIN:VTIMEZONE") : text.index("END:VTIMEZONE")]
+    assert "BEGIN:STANDARD" in zone and "BEGIN:DAYLIGHT" in zone
+    event = vobject.readOne(text).vevent
+    assert event.dtstart.value.astimezone(UTC) == utc
+    assert event.dtend.value.astimezone(UTC) == utc + timedelta(minutes=120)

@@ -12,6 +12,7 @@ from .errors import InputError
 from .frontmatter import Look, split_front_matter
 from .library import Library
 from .output import source_date_epoch
+from .resources import templates_dir
 from .schedule import Schedule
 from .templating import render
 
@@ -128,9 +129,25 @@ def agenda_ics(
     event.add("description", description)
     if location:
         event.add("location", location)
+    calendar.add_component(_vtimezone(timezone, start, end))
     calendar.add_component(event)
-    calendar.add_missing_timezones(first_date=start.date(), last_date=end.date())
     return bytes(calendar.to_ical())
+
+
+def _vtimezone(timezone: str, start: datetime, end: datetime) -> Any:
+    """The zone as RFC 5545 wants it, with its STANDARD and DAYLIGHT parts.
+
+    For Copenhagen since the EU's rules of 1996, the canonical rule-based definition that
+    calendar programs write themselves (`templates/calendar/`); otherwise one generated
+    from the zone database for the years around the meeting.
+    """
+    from icalendar import Component, Timezone
+
+    canonical = templates_dir() / "calendar" / f"{timezone.replace('/', '-')}.ics"
+    if canonical.is_file() and start.year >= 1997:
+        return Component.from_ical(canonical.read_text(encoding="utf-8"))
+    year = timedelta(days=366)
+    return Timezone.from_tzid(timezone, first_date=start.date() - year, last_date=end.date() + year)
 
 
 def render_agenda(
