@@ -244,3 +244,89 @@ def test_no_doubled_punctuation_or_empty_question_label(library: Library, tool_i
         while at >= 0:
             assert page[at:].split(maxsplit=4)[3] == "1.", page[at : at + 80]
             at = page.find("Spørgsmål til grupperne:", at + 1)
+
+
+# --- agendas on one page; the kit file's own details where people look first --------------
+
+
+def smallest_text(doc: pymupdf.Document) -> float:
+    """The smallest type of the body (the running header and footer are 8 pt by design)."""
+    sizes = [
+        span["size"]
+        for page in doc
+        for block in page.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+        if span["text"].strip() and MARGIN_Y < line["bbox"][1] < page.rect.height - MARGIN_Y
+    ]
+    return min(sizes)
+
+
+@pytest.mark.parametrize("tool_id", TOOLS)
+def test_a_facilitator_agenda_of_any_allowed_length_fits_one_page(tool_id: str):
+    from datetime import date, time
+
+    from fremfaerd_kit.agenda import agenda_pdf
+    from fremfaerd_kit.schedule import ScheduleError, fit
+
+    tool = LIBRARY.tool(tool_id)
+    low = tool.duration.min_minutes if tool.duration else 30
+    high = tool.duration.max_minutes if tool.duration else 4 * 60
+    lengths = sorted({low, tool.agenda.minutes, (low + high) // 2 // 5 * 5, high, 60, 90})
+    checked = 0
+    for minutes in lengths:
+        try:
+            schedule = fit(tool, minutes, start=time(13, 0), day=date(2027, 1, 19))
+        except ScheduleError:
+            continue
+        for audience in ("facilitator", "participants"):
+            doc = open_pdf(agenda_pdf(LIBRARY, schedule, audience))  # type: ignore[arg-type]
+            assert doc.page_count == 1, (minutes, audience)
+            assert smallest_text(doc) >= 9 - 0.01
+        checked += 1
+    assert checked >= 3
+
+
+def test_the_kit_files_details_reach_the_cover_the_agendas_and_the_worksheets(tmp_path):
+    kit = tmp_path / "kit.yaml"
+    kit.write_text(
+        "kind: kit\ntitle: Vasketoilet – workshop\norganisation: Eksempel Kommune\n"
+        "workplace: Hjemmeplejen Nord\ntechnology: vasketoilet\ndate: 2027-01-19\n"
+        "start: '12:30'\nminutes: 150\n",
+        encoding="utf-8",
+    )
+    result = run_kit("build", "kit.yaml", "-o", "ud", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "ud"
+    cover = page_texts(open_pdf((out / "01-guide.pdf").read_bytes()))[0]
+    for shown in ("Vasketoilet – workshop", "Kommune: Eksempel Kommune",
+                  "Arbejdsplads: Hjemmeplejen Nord", "Teknologi: vasketoilet",
+                  "Dato: tirsdag den 19. januar 2027, kl. 12:30–15:00"):  # fmt: skip
+        assert shown in cover
+    for name in ("02-dagsorden-moedeleder.pdf", "03-dagsorden-deltagere.pdf"):
+        doc = open_pdf((out / name).read_bytes())
+        assert running_header(doc[0]).startswith("Vasketoilet – workshop · Værktøj 2")
+        (page,) = page_texts(doc)
+        assert "Vasketoilet – workshop Eksempel Kommune · Hjemmeplejen Nord" in page
+        assert "Dato: tirsdag den 19. januar 2027" in page
+        assert "Se de næste sider" not in page  # no such pages follow
+    sheets = open_pdf((out / "04-arbejdsark.pdf").read_bytes())
+    assert all(running_header(p).startswith("Vasketoilet – workshop · Værktøj 2") for p in sheets)
+    invitation = (out / "invitation.md").read_text(encoding="utf-8")
+    assert "Se de næste sider" not in invitation and "Vasketoilet – workshop" in invitation
+
+
+def test_a_running_header_never_says_a_title_twice():
+    tool = LIBRARY.tool("sammen-om-ny-teknologi")
+    assert tool.label == tool.meeting.title  # the case that used to print it twice
+    from fremfaerd_kit.agenda import agenda_pdf
+    from fremfaerd_kit.schedule import fit
+
+    page = open_pdf(agenda_pdf(LIBRARY, fit(tool), "facilitator"))[0]
+    assert running_header(page) == tool.label
+
+
+def running_header(page: pymupdf.Page) -> str:
+    """The words above the top margin, left to right."""
+    words = [w for w in page.get_text("words") if w[3] < MARGIN_Y]
+    return " ".join(w[4] for w in sorted(words, key=lambda w: w[0]))

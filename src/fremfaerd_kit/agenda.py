@@ -43,6 +43,9 @@ def context(
         "question_headings": {g.id: library.question_heading(tool, g.id) for g in tool.group_work},
         "publication": library.publications[tool.source.publication],
         "audiences": AUDIENCES[audience],
+        # "Se de næste sider for instruktion til øvelserne" only where such pages follow;
+        # no agenda the kit prints is followed by them.
+        "instructions_follow": False,
     }
 
 
@@ -78,7 +81,13 @@ def agenda_pdf(
     text = agenda_markdown(
         library, schedule, audience, templates=templates, front_matter=True, variables=variables
     )
-    return markdown_pdf(text, paper_id=paper, look=look, where=f"agenda of {schedule.tool.id}")
+    return markdown_pdf(
+        text,
+        paper_id=paper,
+        look=look,
+        where=f"agenda of {schedule.tool.id}",
+        pages=len(AUDIENCES[audience]),  # each agenda on one page
+    )
 
 
 def _stamp(schedule_start: datetime) -> datetime:

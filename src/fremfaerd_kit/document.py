@@ -18,6 +18,7 @@ Besides CommonMark and tables, the templates use:
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -63,24 +64,31 @@ RULE = colors.HexColor("#9A9A9A")
 # --- styles ------------------------------------------------------------------------------
 
 
-def _styles(look: Look) -> dict[str, ParagraphStyle]:
+TIGHTER = ((BODY_PT, 1.35, 1.0), (BODY_PT, 1.22, 0.55), (9.5, 1.18, 0.45), (9.0, 1.15, 0.35))
+"""Body size, line height and spacing, ever tighter, for a document that should fit its
+pages (an agenda on one page): spacing gives way first, and the text never goes below 9 pt."""
+
+
+def _styles(look: Look, tight: int = 0) -> dict[str, ParagraphStyle]:
     fonts.register_family()
     accent = colors.HexColor(look.accent)
+    body_pt, line, space = TIGHTER[tight]
+    scale = body_pt / BODY_PT
     base = ParagraphStyle(
         "body",
         fontName=fonts.REGULAR,
-        fontSize=BODY_PT,
-        leading=BODY_PT * 1.35,
+        fontSize=body_pt,
+        leading=body_pt * line,
         textColor=INK,
         alignment=TA_LEFT,
-        spaceAfter=BODY_PT * 0.45,
+        spaceAfter=body_pt * 0.45 * space,
         splitLongWords=True,
     )
 
     item = ParagraphStyle(
         "item",
         parent=base,
-        spaceAfter=2,
+        spaceAfter=2 * space,
         leftIndent=7 * MM,
         bulletIndent=0,
         bulletFontName=fonts.REGULAR,
@@ -92,10 +100,10 @@ def _styles(look: Look) -> dict[str, ParagraphStyle]:
             name,
             parent=base,
             fontName=fonts.BOLD,
-            fontSize=size,
-            leading=size * 1.22,
-            spaceBefore=before,
-            spaceAfter=after,
+            fontSize=size * scale,
+            leading=size * scale * 1.22,
+            spaceBefore=before * space,
+            spaceAfter=after * space,
             textColor=colour,
             keepWithNext=1,
         )
@@ -106,9 +114,10 @@ def _styles(look: Look) -> dict[str, ParagraphStyle]:
         "h2": heading("h2", 13.5, 10, 4, accent),
         "h3": heading("h3", 12, 10, 4, INK),
         "h4": heading("h4", BODY_PT, 5, 1.5, INK),
+        # (sizes above are at 10 pt body text and scale with it)
         "item": item,
         "numbered": ParagraphStyle("numbered", parent=item, bulletFontName=fonts.BOLD),
-        "check": ParagraphStyle("check", parent=item, bulletFontSize=BODY_PT * 1.25),
+        "check": ParagraphStyle("check", parent=item, bulletFontSize=body_pt * 1.25),
         "cell": ParagraphStyle("cell", parent=base, spaceAfter=0),
         "head_cell": ParagraphStyle("head_cell", parent=base, fontName=fonts.BOLD, spaceAfter=0),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),
@@ -405,7 +414,8 @@ def _numbered_canvas(front: FrontMatter, look: Look) -> Callable[..., Canvas]:
             self.setFillColor(MUTED)
             top = height - MARGIN_Y + 7 * MM
             if front.header:
-                self.drawString(MARGIN, top, front.header)
+                room = width - 2 * MARGIN - (45 * MM if look.logo is not None else 0)
+                self.drawString(MARGIN, top, _shortened(front.header, fonts.REGULAR, 8, room))
                 self.setStrokeColor(colors.HexColor(look.accent))
                 self.setLineWidth(0.6)
                 self.line(MARGIN, top - 2 * MM, width - MARGIN, top - 2 * MM)
@@ -453,16 +463,38 @@ def check_glyphs(markdown: str, where: str) -> None:
 
 
 def markdown_pdf(
-    text: str, *, paper_id: str = "a4", look: Look | None = None, where: str = ""
+    text: str,
+    *,
+    paper_id: str = "a4",
+    look: Look | None = None,
+    where: str = "",
+    pages: int | None = None,
 ) -> bytes:
-    """Typeset `text` (front matter + Markdown) as PDF bytes; deterministic for equal input."""
+    """Typeset `text` (front matter + Markdown) as PDF bytes; deterministic for equal input.
+
+    With `pages`, spacing and then type (never below 9 pt) are tightened until the
+    document fits that many pages, or are as tight as they go.
+    """
+    for tight in range(len(TIGHTER) if pages else 1):
+        pdf = _typeset(text, paper_id, look, where, tight)
+        if pages is None or page_count(pdf) <= pages:
+            break
+    return pdf
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF the kit wrote (ReportLab leaves page objects uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def _typeset(text: str, paper_id: str, look: Look | None, where: str, tight: int) -> bytes:
     look = look or Look()
     front, body = split_front_matter(text)
     check_glyphs(body, where or front.title or "document")
     page = paper(paper_id)
     page_width, page_height = page.width * MM, page.height * MM
     width = page_width - 2 * MARGIN
-    builder = _Builder(_styles(look), look, width - 12)  # inside the frame's padding
+    builder = _Builder(_styles(look, tight), look, width - 12)  # inside the frame's padding
     parser = MarkdownIt("commonmark").enable("table")
     flowables = builder.blocks(SyntaxTreeNode(parser.parse(body)).children)
     frame_height = page_height - 2 * MARGIN_Y
@@ -485,3 +517,13 @@ def markdown_pdf(
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(flowables, canvasmaker=_numbered_canvas(front, look))
     return buffer.getvalue()
+
+
+def _shortened(text: str, font: str, size: float, room: float) -> str:
+    """`text`, cut at a word and ended with `…` where it is wider than `room`."""
+    if fonts.width(text, font, size) <= room:
+        return text
+    words = text.split()
+    while words and fonts.width(" ".join(words) + " …", font, size) > room:
+        words.pop()
+    return " ".join(words) + " …"
