@@ -325,3 +325,17 @@ def test_content_text_may_use_the_kits_variables(tmp_path):
     result = run_kit("build", str(path), "-o", str(tmp_path / "out2"), "-q")
     assert result.returncode == 2
     assert "'teknologi' is undefined (set it with --set NAME=VALUE" in result.stderr
+
+
+def test_the_guide_of_a_kit_with_cards_says_how_to_use_them(tmp_path, library):
+    result = run_kit("build", "-o", "ud", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    guide = pdf_text(tmp_path / "ud" / "01-guide.pdf")
+    deck = library.deck("dialogkort")
+    assert "Sådan bruger I kortene: Kort til dialog og fælles refleksion" in guide
+    assert deck.guidance is not None
+    for step in deck.guidance.steps:
+        assert " ".join(step.split()) in guide
+    assert (
+        "Kilde: Kort til dialog og fælles refleksion – Medarbejderen, Digitalt kompetente" in guide
+    )

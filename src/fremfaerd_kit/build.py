@@ -94,6 +94,7 @@ def plan_kit(
         day=spec.date,
         variables=variables,
         templates=templates,
+        decks=[choice.id for choice in spec.decks],
     )
     files.append(KitFileOut("01-guide.pdf", "guide", pdf(text, paper=spec.paper, look=look)))
 

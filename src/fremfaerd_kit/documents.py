@@ -45,11 +45,18 @@ def guide_markdown(
     day: date | None = None,
     variables: Variables | None = None,
     templates: Iterable[Path] = (),
+    decks: Iterable[str] = (),
 ) -> str:
-    """The meeting leader's guide to a tool, as Markdown with front matter."""
+    """The meeting leader's guide to a tool, as Markdown with front matter; with `decks`
+    (the kit's card decks), a section on how to use each that has guidance."""
     context = _tool_context(
         library, tool_id, variables or {}, minutes=minutes, start=start, day=day
     )
+    chosen = [library.deck(d) for d in decks]
+    context["decks"] = chosen
+    context["deck_publications"] = {
+        d.id: library.publications[d.source.publication] for d in chosen
+    }
     return render("documents/guide.md.j2", templates, **context)
 
 
