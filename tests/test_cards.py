@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fremfaerd_kit.cards import CardOptions, Face, render_cards
+from fremfaerd_kit.cards import CardOptions, Face, category_label, render_cards
 from fremfaerd_kit.colours import MIN_CONTRAST, contrast, lightness, text_on
 from fremfaerd_kit.errors import ContentError, InputError
 from fremfaerd_kit.library import Library, load_library
@@ -27,7 +27,7 @@ CONTENT_ONLY = {"instructions": False, "warmup": False}
 
 def expected_front_words(face: Face) -> list[str]:
     deck, card = face.placed.deck, face.placed.card
-    text = f"{deck.category(card.category).name} {card.question}"
+    text = f"{category_label(deck.category(card.category))} {card.question}"
     if card.example:
         text += f" {card.example_label}: {card.example}"
     return [*text.split(), *face.footer.split(), str(face.placed.number)]
@@ -35,7 +35,8 @@ def expected_front_words(face: Face) -> list[str]:
 
 def expected_back_words(face: Face) -> list[str]:
     category = face.category
-    return [*face.placed.deck.title.split(), *(category.heading or category.name).split()]
+    label = category.heading or category_label(category)
+    return [*face.placed.deck.title.split(), *label.split()]
 
 
 def sheets_of(result, per: int):
@@ -368,7 +369,7 @@ def test_cli_writes_the_pdf_and_says_what_it_made(tmp_path: Path):
     result = run_kit("cards", "-o", "kort.pdf", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "wrote kort.pdf: 35 cards, 5 instruction cards, 2 warm-up cards, 9 per sheet, 10 pages, "
+        "wrote kort.pdf: 35 cards, 6 instruction cards, 2 warm-up cards, 9 per sheet, 10 pages, "
         "backs for duplex on the long edge\n"
     )
     assert open_pdf((tmp_path / "kort.pdf").read_bytes()).page_count == 10
@@ -428,7 +429,7 @@ def words_of_faces(result, kind: str) -> list[list[str]]:
         for cell, face in zip(sheet.cells, chunk, strict=False):
             if face.category.id == kind:
                 words = words_in(page, cell)
-                band = face.category.name.split()
+                band = category_label(face.category).split()
                 tail = [*face.footer.split(), face.number]
                 assert words[: len(band)] == band and words[-len(tail) :] == tail
                 found.append(words[len(band) : -len(tail)])
@@ -457,6 +458,7 @@ def test_the_guidance_travels_with_the_deck_as_instruction_cards(library: Librar
         *(w for p in guide.paragraphs for w in p.split()),
         *(guide.steps_title or "").split(), *steps,
         *(w for n in guide.notes for w in n.split()),
+        *f"Note fra fremfaerd-kit: {deck.arranged_by_kit}".split(),
         *CREDIT.split(),
     ]  # fmt: skip
     printed = [w for words in words_of_faces(result, INSTRUCTION) for w in words]
@@ -531,3 +533,15 @@ def check_fronts_and_backs_of_all(result) -> None:
             target = behind(cell, sheet, "long")
             assert find_rect(rects, target) == face.category.colour.upper()
             assert words_in(back, target) == expected_back_words(face)
+
+
+def test_names_and_groupings_that_are_the_kits_are_marked_as_such(library: Library):
+    result = render_cards(library, ["forankring"], CardOptions(size="a7"))
+    text = " ".join(" ".join(page.get_text().split()) for page in open_pdf(result.pdf))
+    for category in library.deck("forankring").categories:
+        assert (f"{category.name} *" in text) == category.named_by_kit, category.name
+    assert "Kerneopgaven *" in text and "Målgruppen *" not in text
+    assert "Kategorier mærket * er fremfaerd-kits gruppering" in text
+    dialog = render_cards(library, ["dialogkort"], CardOptions())
+    words = " ".join(" ".join(p.get_text().split()) for p in open_pdf(dialog.pdf))
+    assert "Note fra fremfaerd-kit: Kortenes fordeling på de fire områder" in words

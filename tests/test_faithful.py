@@ -24,6 +24,7 @@ SEEDS = {
 # agenda titles of suggested agendas (said to be suggestions in the content).
 EDITORIAL_KEYS = {
     "id",
+    "arranged_by_kit",
     "kind",
     "category",
     "colour",

@@ -150,7 +150,7 @@ def select_cards(
 def _added_cards(deck: Deck, options: CardOptions) -> list[PlacedCard]:
     """The cards the kit adds ahead of a deck: its instructions, then its warm-up topics."""
     added = []
-    if options.instructions and (deck.guidance or deck.intro):
+    if options.instructions and (deck.guidance or deck.intro or kit_notes(deck)):
         card = Card.model_construct(id=INSTRUCTION, category=INSTRUCTION, question="")
         added.append(PlacedCard(deck, card, 0))
     if options.warmup:
@@ -158,6 +158,21 @@ def _added_cards(deck: Deck, options: CardOptions) -> list[PlacedCard]:
             card = Card.model_construct(id=f"{WARMUP}-{i}", category=WARMUP, question=topic)
             added.append(PlacedCard(deck, card, i))
     return added
+
+
+def category_label(category: Category) -> str:
+    """The category's name as printed: with `*` where the name is the kit's, not the source's."""
+    return f"{category.name} *" if category.named_by_kit else category.name
+
+
+def kit_notes(deck: Deck) -> list[str]:
+    """The kit's own notes on how it arranged a deck, for its instruction card."""
+    notes = []
+    if deck.arranged_by_kit:
+        notes.append(f"{labels()['kit_note']} {deck.arranged_by_kit}")
+    if any(c.named_by_kit for c in deck.categories):
+        notes.append(labels()["named_by_kit"])
+    return notes
 
 
 def added_category(category_id: str) -> Category:
@@ -241,6 +256,8 @@ class _Planner:
             Run(f"{labels()['source']}:", fonts.ITALIC),
             Run(f"{publication.credit}.", fonts.ITALIC),
         ]
+        for note in kit_notes(deck):
+            parts.append(([Run(note, fonts.ITALIC)], text_pt, ("arranged_by_kit",), False))
         parts.append((credit, text_pt, ("source",), False))
         texts = [(run.text, run.font, key) for runs, _, key, _ in parts for run in runs]
         if not self._printable(deck, texts):
@@ -394,7 +411,7 @@ class _Planner:
         return colour
 
     def back(self, deck: Deck, category: Category) -> BackPlan | None:
-        label = category.heading or category.name  # `Fem spørgsmål om …`, where the source has one
+        label = category.heading or category_label(category)  # `Fem spørgsmål om …`, if any
         inner = self.size.width * MM - 2 * float(self.geo["safe_inset"]) * MM
         start = max(self.size.question_pt * 1.25, self.floor)
         title = fit(
@@ -508,7 +525,9 @@ def draw_front(c: Canvas, cell: Rect, plan: FrontPlan, bleed: float) -> None:
     band_pt = float(geo["band_pt"])
     ascent, _ = ascent_descent(fonts.BOLD, band_pt)
     t.colour(plan.band_text)
-    t.put(cell.x + safe, cell.top - safe - ascent, fonts.BOLD, band_pt, plan.category.name)
+    t.put(
+        cell.x + safe, cell.top - safe - ascent, fonts.BOLD, band_pt, category_label(plan.category)
+    )
     box = _body_box_cached(cell.w, cell.h)
     _draw_fitted(t, plan.body, cell.x + box.x, cell.y + box.top, str(geo["text"]))
     footer_pt = float(geo["footer_pt"])

@@ -73,6 +73,9 @@ class Category(Model):
     heading: Text | None = Field(None, description="heading used on worksheets and handouts")
     question: Text | None = Field(None, description="the question the category answers")
     source: SourceRef | None = None
+    named_by_kit: bool = Field(
+        False, description="the name is the kit's grouping, not the source's: marked with *"
+    )
 
 
 class Card(Model):
@@ -111,6 +114,9 @@ class Deck(Model):
     intro: Text | None = None
     guidance: Guidance | None = None
     warmup: list[Text] = Field([], description="topics to talk about before the first card")
+    arranged_by_kit: Text | None = Field(
+        None, description="how the kit, not the source, arranged the deck: printed as its note"
+    )
     warmup_lead: Text | None = Field(
         None, description="the words that lead in to the warm-up topics, printed on their cards"
     )
