@@ -81,9 +81,15 @@ def md_filter(context: Context, text: object) -> str:
     return md(value)
 
 
+_SUSPENDED = re.compile(r" (og|eller) -(?=\w)")
+"""`kerneopgaver og -fagligheder`: the suspended compound stays with its `og`, so no line
+starts with `-fagligheder`."""
+
+
 def md(text: object) -> str:
     """Content text made safe to put inside a line of Markdown."""
-    flat = " ".join(str(text).split()).translate(_MD_SPECIAL)
+    flat = " ".join(str(text).split())
+    flat = _SUSPENDED.sub("\u00a0\\1\u00a0-", flat).translate(_MD_SPECIAL)
     # A line that starts like a list item or a quote would become one.
     if flat[:1] in ("-", "+", ">"):
         return "\\" + flat
