@@ -344,3 +344,24 @@ def test_ics_time_zone_is_complete_for_a_second_parser(library: Library, day, st
     event = vobject.readOne(text).vevent
     assert event.dtstart.value.astimezone(UTC) == utc
     assert event.dtend.value.astimezone(UTC) == utc + timedelta(minutes=120)
+
+
+def test_equal_blocks_of_one_kind_stay_within_a_step_and_equal_where_the_quotas_allow():
+    from fremfaerd_kit.errors import InputError
+
+    tool = LIBRARY.tool("vaerktoej2")
+    for minutes in range(35, 481, 5):
+        try:
+            schedule = fit(tool, minutes)
+        except InputError:
+            continue
+        by_id = {s.block.id: s.minutes for s in schedule.slots if s.block}
+        group_works = [by_id[b.id] for b in tool.agenda.blocks if b.group_work]
+        assert max(group_works) - min(group_works) <= 5, minutes
+    # The welcome and the close (10 and 10 at the source's length) stay equal at 90 and 150,
+    # the two summaries too; before, one of each pair got the odd step.
+    for minutes in (90, 150):
+        slots = [s for s in fit(tool, minutes).slots if s.block]
+        tens = [s.minutes for s in slots if s.block.minutes == 10 and not s.block.facilitator_only]
+        summaries = [s.minutes for s in slots if s.block.facilitator_only]
+        assert len(set(tens)) == 1 and len(set(summaries)) == 1, (minutes, tens, summaries)

@@ -127,6 +127,8 @@ class _Bounds:
     own: Fraction
     least: int
     most: int | None
+    kind: tuple[object, ...] = ()
+    """Blocks of one kind and the same own length, bounds included, are twins."""
 
 
 def _bounds(tool: Tool, step: int) -> list[_Bounds]:
@@ -148,7 +150,8 @@ def _bounds(tool: Tool, step: int) -> list[_Bounds]:
                     f"{tool.id}: block {block.id!r} cannot be between {block.min_minutes} and "
                     f"{block.max_minutes} min in {step}-minute steps; choose another --step"
                 )
-        bounds.append(_Bounds(Fraction(block.minutes, step), least, most))
+        kind = (block.group_work is not None, block.facilitator_only, block.fixed)
+        bounds.append(_Bounds(Fraction(block.minutes, step), least, most, kind))
     return bounds
 
 
@@ -190,20 +193,46 @@ class _Shares:
 
 
 def allocate(bounds: list[_Bounds], total: int) -> list[int]:
-    """Whole steps per block summing to `total`, monotone in `total` (see the module doc)."""
+    """Whole steps per block summing to `total`, monotone in `total` (see the module doc).
+
+    Twins (blocks of one kind with equal own lengths and bounds, such as Værktøj 2's two
+    group works) are kept equal where the quotas allow: when one twin is a step ahead,
+    the next step goes to the other, unless that would leave some block a whole step or
+    more below its share. Steps are still handed out one at a time, so a longer session
+    still never shortens a block.
+    """
     given = [b.least for b in bounds]
     shares_for = _Shares(bounds)
+    twins = [
+        [j for j, c in enumerate(bounds) if (c.own, c.least, c.most, c.kind) == key]
+        for key in dict.fromkeys((b.own, b.least, b.most, b.kind) for b in bounds)
+    ]
+    # The longest twins first: two group works matter more than two summaries.
+    twins = sorted((g for g in twins if len(g) > 1), key=lambda g: -bounds[g[0]].own)
     for size in range(sum(given) + 1, total + 1):
         shares = shares_for(size)
+
+        def allowed(i: int, shares: list[Fraction] = shares) -> bool:
+            most = bounds[i].most
+            return given[i] + 1 <= ceil(shares[i]) and (most is None or given[i] + 1 <= most)
+
         best: tuple[Fraction, Fraction, int] | None = None
-        for i, (b, share, now) in enumerate(zip(bounds, shares, given, strict=True)):
-            if now + 1 > ceil(share) or (b.most is not None and now + 1 > b.most):
+        for i, b in enumerate(bounds):
+            if not allowed(i):
                 continue
-            key = (share - now, b.own, -i)
+            key = (shares[i] - given[i], b.own, -i)
             if best is None or key > best:
                 best = key
         assert best is not None, "a share below its quota always exists"
-        given[-best[2]] += 1
+        choice = -best[2]
+        for group in twins:
+            behind = [i for i in group if given[i] < max(given[j] for j in group)]
+            if behind and choice not in group and allowed(behind[0]):
+                after = [g + (i == behind[0]) for i, g in enumerate(given)]
+                if all(share - g < 1 for share, g in zip(shares, after, strict=True)):
+                    choice = behind[0]
+                    break
+        given[choice] += 1
     return given
 
 
