@@ -753,3 +753,23 @@ def test_a_signal_while_staging_changes_nothing(
         output.write_all([(path, b"new") for path in old])
     assert {p.read_bytes() for p in old} == {b"old"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf", "c.pdf"]
+
+
+def test_a_photograph_as_logo_is_scaled_down_not_embedded_whole(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (5000, 4900), (180, 40, 40)).save(tmp_path / "logo.png")
+    (tmp_path / "kit.yaml").write_text(KIT + "branding: {logo: logo.png}\n", encoding="utf-8")
+    run = run_limited("build", "kit.yaml", "-o", "ud", "-q", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    assert run.peak_mb < 300
+    guide = open_pdf_images(tmp_path / "ud" / "01-guide.pdf")
+    assert guide and max(max(size) for size in guide) <= 1200
+
+
+def open_pdf_images(path: Path) -> list[tuple[int, int]]:
+    """The pixel sizes of the images a PDF embeds."""
+    import pymupdf
+
+    doc = pymupdf.open(path)
+    return [(img[2], img[3]) for page in doc for img in page.get_images(full=True)]

@@ -184,7 +184,7 @@ class Kit:
             problem = image_problem(data)
             if problem:
                 raise self._error(key, f"`{logo}` {problem}")
-            self._logo = data
+            self._logo = fit_logo(data)
         return self._logo
 
     def problems(self, library: Library) -> list[Problem]:
@@ -278,6 +278,28 @@ def image_problem(data: bytes) -> str | None:
     except Exception:  # Pillow raises many kinds for a damaged image
         return "is not an image ReportLab can read (PNG or JPEG)"
     return None
+
+
+LOGO_PIXELS = 1200
+"""A logo prints at most 40 mm wide: 1,200 pixels is 760 dpi there, more than any printer."""
+
+
+def fit_logo(data: bytes) -> bytes:
+    """`data`, or a copy scaled down to `LOGO_PIXELS` on its longer side, so that a large
+    photograph does not make every page slow and heavy."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if max(image.size) <= LOGO_PIXELS:
+            return data
+        kind = image.format or "PNG"
+        image.thumbnail((LOGO_PIXELS, LOGO_PIXELS))
+        out = io.BytesIO()
+        if kind == "JPEG":
+            image.convert("RGB").save(out, "JPEG", quality=90)
+        else:
+            image.save(out, "PNG", optimize=False)
+        return out.getvalue()
 
 
 def load_kit(path: Path) -> Kit:
