@@ -5,6 +5,7 @@ Everything is returned in PDF coordinates (points, origin bottom left), like the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,11 +34,39 @@ def words(page: pymupdf.Page) -> list[Word]:
     return [Word(w[4], _rect(page, pymupdf.Rect(w[:4]))) for w in page.get_text("words")]
 
 
+KEEP_HYPHEN = {"og", "eller", "samt", "til", "som", "men"}
+"""`læse- og skrivefærdigheder`: a hyphen before these words is the text's own."""
+
+
 def words_in(page: pymupdf.Page, area: Rect) -> list[str]:
-    """The words whose centre lies in `area`, in reading order."""
-    return [
-        w.text for w in words(page) if area.contains(w.box.x + w.box.w / 2, w.box.y + w.box.h / 2)
-    ]
+    """The words whose centre lies in `area`, in reading order, a word hyphenated at a
+    line's end read as one word (as a person reads it)."""
+    raw = [(w[4], (w[5], w[6])) for w in page.get_text("words") if area.contains(*_centre(page, w))]
+    joined: list[str] = []
+    line_of_last = None
+    for text, line in raw:
+        if (
+            joined
+            and joined[-1].endswith("-")
+            and line != line_of_last
+            and text[:1].islower()
+            and text.rstrip(".,;:!?") not in KEEP_HYPHEN
+        ):
+            joined[-1] = joined[-1][:-1] + text
+        else:
+            joined.append(text)
+        line_of_last = line
+    return joined
+
+
+def _centre(page: pymupdf.Page, w: tuple) -> tuple[float, float]:
+    box = _rect(page, pymupdf.Rect(w[:4]))
+    return box.x + box.w / 2, box.y + box.h / 2
+
+
+def unhyphenated(text: str) -> str:
+    """Page text with words hyphenated at a line's end joined again."""
+    return re.sub(r"(\w)-\n(?!(?:" + "|".join(KEEP_HYPHEN) + r")\b)(?=[a-zæøå])", r"\1", text)
 
 
 def glyph_boxes(page: pymupdf.Page) -> list[tuple[str, Rect]]:
@@ -83,5 +112,7 @@ def close(a: float, b: float, tolerance: float = 0.05) -> bool:
 
 
 def pdf_text(path: Path) -> str:
-    """All the text of the PDF at `path`, its whitespace made single spaces."""
-    return " ".join(" ".join(page.get_text().split()) for page in open_pdf(path.read_bytes()))
+    """All the text of the PDF at `path`, its whitespace made single spaces (and words
+    hyphenated at a line's end whole again)."""
+    pages = open_pdf(path.read_bytes())
+    return " ".join(" ".join(unhyphenated(page.get_text()).split()) for page in pages)

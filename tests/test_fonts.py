@@ -70,7 +70,18 @@ def test_wrap_keeps_every_word_in_order_within_the_width(
         assert widest > max_width
         return
     drawn = [(w, s.font) for line in paragraph.lines for s in line for w in s.text.split()]
-    assert drawn == [(w, r.font) for r in runs for w in r.text.split()]
+    expected = [(w, r.font) for r in runs for w in r.text.split()]
+    # A word hyphenated at a line's end is drawn in pieces: read back, they are the word.
+    whole: list[tuple[str, str]] = []
+    head = ""
+    for piece, font in drawn:
+        target = expected[len(whole)][0]
+        if piece.endswith("-") and target.startswith(head + piece[:-1]) and target != head + piece:
+            head += piece[:-1]
+            continue
+        whole.append((head + piece, font))
+        head = ""
+    assert whole == expected
     for line in paragraph.lines:
         assert line[0].x == 0
         for before, after in pairwise(line):
@@ -98,3 +109,24 @@ def test_text_block_puts_every_string_where_asked_across_font_subsets() -> None:
     assert all(s["color"] == 0x7A2E39 for s in spans)
     assert [round(s["origin"][1]) for s in spans] == [400 - (350 - 40 * i) for i in range(4)]
     assert all(round(s["origin"][0]) == 40 for s in spans)
+
+
+def test_long_danish_compounds_break_at_their_hyphenation_points_before_text_shrinks() -> None:
+    import pyphen
+
+    from fremfaerd_kit.textfit import fit
+
+    fonts.register()
+    danish = pyphen.Pyphen(lang="da_DK", left=3, right=3)
+    word = "velfærdsteknologiprojekterne"
+    width = fonts.width(word, fonts.REGULAR, 10) * 0.6  # the word alone is too wide
+    paragraph = wrap([Run(f"Om {word} i hverdagen", fonts.REGULAR)], 10, width, 1.2)
+    assert paragraph is not None  # broken, not refused
+    pieces = [s.text for line in paragraph.lines for s in line]
+    head = next(p.split()[-1] for p in pieces if p.endswith("-"))
+    assert head[:-1] in {word[:i] for i in danish.positions(word)}
+    # At the card's size, not shrunk to the floor to make the word fit.
+    fitted = fit([([Run(word, fonts.BOLD)], 12)], width, 200, floor=8, leading=1.2, gap=0)
+    assert fitted is not None and fitted.paragraphs[0].size == 12
+    # A word with a hyphen of its own is never broken again.
+    assert wrap([Run("it-afdelingerne", fonts.REGULAR)], 10, 10, 1.2) is None

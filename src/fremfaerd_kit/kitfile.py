@@ -254,7 +254,7 @@ def builtin_templates() -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.j2"))
 
 
-MAX_PIXELS = 25_000_000
+MAX_PIXELS = 16_000_000
 """A logo is a few hundred pixels wide; a huge one would take gigabytes to decode."""
 
 

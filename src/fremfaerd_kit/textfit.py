@@ -7,7 +7,7 @@ the same here at 1.4–1.7 times the cost, and cards are drawn by the thousand.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -44,8 +44,41 @@ class Paragraph(NamedTuple):
         return len(self.lines) * self.size * self.leading
 
 
+LOOSE = 0.33
+"""A line that would end with more than this share of its width empty hyphenates the next
+word at a Danish hyphenation point, if one fits: long compounds are Danish's everyday."""
+
+
+@lru_cache(maxsize=65536)
+def hyphenation_points(word: str) -> tuple[int, ...]:
+    """Where `word` may break: pyphen's Danish patterns, at least 3 letters each side.
+    A word that has a hyphen of its own (`it-afdelingen`, `-fagligheder`) is not broken."""
+    if len(word) < 7 or "-" in word or not word.isalpha():
+        return ()
+    return tuple(_danish().positions(word))
+
+
+@lru_cache(maxsize=1)
+def _danish() -> Any:
+    import pyphen  # only when a word needs breaking
+
+    return pyphen.Pyphen(lang="da_DK", left=3, right=3)
+
+
+def _split(word: str, room: float, widths: dict[str, float]) -> tuple[str, str] | None:
+    """The longest head of `word`, with its hyphen, no wider than `room`, and the rest."""
+    core = word.rstrip(".,;:!?)»”\"'")
+    tail = word[len(core) :]
+    for point in reversed(hyphenation_points(core)):
+        head = core[:point] + "-"
+        if widths[head] <= room:
+            return head, core[point:] + tail
+    return None
+
+
 def wrap(runs: list[Run], size: float, max_width: float, leading: float) -> Paragraph | None:
-    """Break `runs` into lines no wider than `max_width`; None if one word is wider.
+    """Break `runs` into lines no wider than `max_width`, hyphenating a long word where the
+    line would otherwise be left loose; None if a word cannot be made to fit.
 
     Words of one font next to each other on a line become one segment, drawn in one go.
     Widths are summed at 1000 pt and scaled once: cards are wrapped by the thousand.
@@ -60,16 +93,30 @@ def wrap(runs: list[Run], size: float, max_width: float, leading: float) -> Para
         font = run.font
         widths = word_widths(font)
         space = widths[" "]
-        for word in run.text.split():
+        pending = run.text.split()
+        pending.reverse()
+        while pending:
+            word = pending.pop()
             word_width = widths[word]
-            if word_width > limit:
-                return None
             at_start = not words and not done
-            if not at_start and cursor + space + word_width > limit:
-                done.append(Segment(" ".join(words), open_font, open_x * scale))
-                lines.append(tuple(done))
-                done, words, at_start = [], [], True
             x = 0.0 if at_start else cursor + space
+            broke = False
+            if x + word_width > limit:
+                room = limit - x
+                split = _split(word, room, widths) if at_start or room > LOOSE * limit else None
+                if split is not None:
+                    word, rest = split
+                    word_width = widths[word]
+                    pending.append(rest)
+                    broke = True
+                elif at_start:
+                    return None  # wider than the line, with no point to break it at
+                else:
+                    done.append(Segment(" ".join(words), open_font, open_x * scale))
+                    lines.append(tuple(done))
+                    done, words = [], []
+                    pending.append(word)
+                    continue
             if words and font != open_font:
                 done.append(Segment(" ".join(words), open_font, open_x * scale))
                 words = []
@@ -77,6 +124,10 @@ def wrap(runs: list[Run], size: float, max_width: float, leading: float) -> Para
                 open_font, open_x = font, x
             words.append(word)
             cursor = x + word_width
+            if broke:  # the rest of the word starts the next line
+                done.append(Segment(" ".join(words), open_font, open_x * scale))
+                lines.append(tuple(done))
+                done, words = [], []
     if words:
         done.append(Segment(" ".join(words), open_font, open_x * scale))
         lines.append(tuple(done))
