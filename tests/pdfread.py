@@ -34,7 +34,7 @@ def words(page: pymupdf.Page) -> list[Word]:
     return [Word(w[4], _rect(page, pymupdf.Rect(w[:4]))) for w in page.get_text("words")]
 
 
-KEEP_HYPHEN = {"og", "eller", "samt", "til", "som", "men"}
+KEEP_HYPHEN = {"og", "eller", "samt"}
 """`læse- og skrivefærdigheder`: a hyphen before these words is the text's own."""
 
 

@@ -12,7 +12,7 @@ from fremfaerd_kit.library import Library, load_library
 from fremfaerd_kit.presets import MM
 
 from .conftest import run_kit
-from .pdfread import open_pdf
+from .pdfread import open_pdf, unhyphenated
 
 LIBRARY = load_library()
 TOOLS = sorted(LIBRARY.tools)
@@ -24,7 +24,7 @@ def flat(text: str) -> str:
 
 
 def page_texts(doc: pymupdf.Document) -> list[str]:
-    return [flat(page.get_text()) for page in doc]
+    return [flat(unhyphenated(page.get_text())) for page in doc]
 
 
 def assert_in_order(text: str, expected: list[str]) -> None:

@@ -83,6 +83,11 @@ def _styles(look: Look, tight: int = 0) -> dict[str, ParagraphStyle]:
         alignment=TA_LEFT,
         spaceAfter=body_pt * 0.45 * space,
         splitLongWords=True,
+        # A long Danish compound at a line's end breaks at a hyphenation point (pyphen's
+        # Danish patterns) instead of leaving the line half empty.
+        hyphenationLang="da_DK",
+        embeddedHyphenation=0,
+        uriWasteReduce=0.3,
     )
 
     item = ParagraphStyle(
