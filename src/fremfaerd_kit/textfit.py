@@ -44,7 +44,7 @@ class Paragraph(NamedTuple):
         return len(self.lines) * self.size * self.leading
 
 
-LOOSE = 0.33
+LOOSE = 0.4
 """A line that would end with more than this share of its width empty hyphenates the next
 word at a Danish hyphenation point, if one fits: long compounds are Danish's everyday."""
 
@@ -52,8 +52,8 @@ word at a Danish hyphenation point, if one fits: long compounds are Danish's eve
 @lru_cache(maxsize=65536)
 def hyphenation_points(word: str) -> tuple[int, ...]:
     """Where `word` may break: pyphen's Danish patterns, at least 3 letters each side.
-    A word that has a hyphen of its own (`it-afdelingen`, `-fagligheder`) is not broken."""
-    if len(word) < 7 or "-" in word or not word.isalpha():
+    Only compounds of 10 letters or more; a word with a hyphen of its own is not broken."""
+    if len(word) < 10 or "-" in word or not word.isalpha():
         return ()
     return tuple(_danish().positions(word))
 
