@@ -346,7 +346,7 @@ def test_ics_time_zone_is_complete_for_a_second_parser(library: Library, day, st
     assert event.dtend.value.astimezone(UTC) == utc + timedelta(minutes=120)
 
 
-def test_equal_blocks_of_one_kind_stay_within_a_step_and_equal_where_the_quotas_allow():
+def test_equal_group_works_stay_within_a_step_and_equal_where_the_quotas_allow():
     from fremfaerd_kit.errors import InputError
 
     tool = LIBRARY.tool("vaerktoej2")
@@ -358,10 +358,8 @@ def test_equal_blocks_of_one_kind_stay_within_a_step_and_equal_where_the_quotas_
         by_id = {s.block.id: s.minutes for s in schedule.slots if s.block}
         group_works = [by_id[b.id] for b in tool.agenda.blocks if b.group_work]
         assert max(group_works) - min(group_works) <= 5, minutes
-    # The welcome and the close (10 and 10 at the source's length) stay equal at 90 and 150,
-    # the two summaries too; before, one of each pair got the odd step.
-    for minutes in (90, 150):
-        slots = [s for s in fit(tool, minutes).slots if s.block]
-        tens = [s.minutes for s in slots if s.block.minutes == 10 and not s.block.facilitator_only]
-        summaries = [s.minutes for s in slots if s.block.facilitator_only]
-        assert len(set(tens)) == 1 and len(set(summaries)) == 1, (minutes, tens, summaries)
+    # The cases: equal in the source (30 and 30), equal at 90 and 200 minutes too,
+    # the odd step going to another block.
+    for minutes, expected in ((90, 20), (200, 45)):
+        slots = [s for s in fit(tool, minutes).slots if s.block and s.block.group_work]
+        assert [s.minutes for s in slots] == [expected, expected]

@@ -196,10 +196,11 @@ def allocate(bounds: list[_Bounds], total: int) -> list[int]:
     """Whole steps per block summing to `total`, monotone in `total` (see the module doc).
 
     Twins (blocks of one kind with equal own lengths and bounds, such as Værktøj 2's two
-    group works) are kept equal where the quotas allow: when one twin is a step ahead,
-    the next step goes to the other, unless that would leave some block a whole step or
-    more below its share. Steps are still handed out one at a time, so a longer session
-    still never shortens a block.
+    group works) are kept equal where the quotas allow: a step that would part equal
+    twins goes to another block, and when one twin is a step ahead the next step goes to
+    the other, in both cases unless that would leave some block a whole step or more
+    below its share. Steps are still handed out one at a time, so a longer session still
+    never shortens a block.
     """
     given = [b.least for b in bounds]
     shares_for = _Shares(bounds)
@@ -225,6 +226,14 @@ def allocate(bounds: list[_Bounds], total: int) -> list[int]:
                 best = key
         assert best is not None, "a share below its quota always exists"
         choice = -best[2]
+        split = next((g for g in twins if choice in g and len({given[i] for i in g}) == 1), None)
+        if split is not None:  # the step would part equal twins: another block, if it may
+            others = [i for i in range(len(bounds)) if i not in split and allowed(i)]
+            for i in sorted(others, key=lambda i: -(shares[i] - given[i])):
+                after = [g + (j == i) for j, g in enumerate(given)]
+                if all(share - g < 1 for share, g in zip(shares, after, strict=True)):
+                    choice = i
+                    break
         for group in twins:
             behind = [i for i in group if given[i] < max(given[j] for j in group)]
             if behind and choice not in group and allowed(behind[0]):
