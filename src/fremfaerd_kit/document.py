@@ -88,6 +88,8 @@ def _styles(look: Look, tight: int = 0) -> dict[str, ParagraphStyle]:
         hyphenationLang="da_DK",
         embeddedHyphenation=0,
         uriWasteReduce=0.3,
+        allowWidows=0,  # no page starts with a paragraph's lone last line
+        allowOrphans=0,  # nor ends with its lone first line
     )
 
     item = ParagraphStyle(
