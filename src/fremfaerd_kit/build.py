@@ -48,9 +48,9 @@ class KitFileOut:
     @property
     def pages(self) -> int:
         """Pages of a PDF (ReportLab leaves page objects uncompressed); 0 for other files."""
-        return (
-            len(re.findall(rb"/Type\s*/Page[^s]", self.data)) if self.name.endswith(".pdf") else 0
-        )
+        from .document import page_count
+
+        return page_count(self.data) if self.name.endswith(".pdf") else 0
 
 
 @dataclass

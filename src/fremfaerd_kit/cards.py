@@ -11,7 +11,6 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 from reportlab.lib.colors import HexColor
@@ -22,7 +21,6 @@ from .colours import MIN_CONTRAST, contrast, text_on
 from .errors import ContentError, InputError, Location, Problem
 from .library import Library, unknown_id
 from .model import MAX_CARDS, Card, Category, Deck
-from .output import check_target, write_atomic
 from .pdftext import TextBlock
 from .presets import MM, CardSize, card_size, labels, paper, print_spec
 from .sheet import Rect, Sheet, corner_marks, mirror_for_fold, plan_sheet
@@ -97,9 +95,8 @@ class BackPlan:
 
 @dataclass
 class CardsResult:
-    """What `build_cards` made."""
+    """What `render_cards` made."""
 
-    path: Path | None
     pdf: bytes
     cards: list[PlacedCard]
     pages: int
@@ -274,16 +271,20 @@ class _Planner:
             units.append((pending, ("guidance",)))
         pages: list[Fitted] = []
         current: list[tuple[list[Run], float]] = []
+        laid: Fitted | None = None  # `current`, fitted
         for blocks, key in units:
-            if self._fit_fixed([*current, *blocks]) is not None:
-                current.extend(blocks)
-                continue
-            if not current or self._fit_fixed(blocks) is None:
+            grown = self._fit_fixed([*current, *blocks])
+            if grown is None and current:
+                assert laid is not None
+                pages.append(laid)
+                current, grown = [], self._fit_fixed(blocks)
+            if grown is None:
                 self._too_long(deck, key, "the deck's guidance")
                 return []
-            pages.append(self._fit_fixed(current))  # type: ignore[arg-type]
-            current = list(blocks)
-        pages.append(self._fit_fixed(current))  # type: ignore[arg-type]
+            current.extend(blocks)
+            laid = grown
+        assert laid is not None  # the title is always a unit
+        pages.append(laid)
         category = added_category(INSTRUCTION)
         band = self.band_text(deck, category)
         numbers = [f"{i}/{len(pages)}" for i in range(1, len(pages) + 1)]
@@ -655,7 +656,7 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
         pages = _sheet_pages(c, sheet, fronts, back_plans, options, bleed)
         per_sheet, sheets = len(sheet.cells), [sheet]
     c.save()
-    return CardsResult(None, buffer.getvalue(), placed, pages, per_sheet, seed, sheets, faces)
+    return CardsResult(buffer.getvalue(), placed, pages, per_sheet, seed, sheets, faces)
 
 
 def _sheet_pages(
@@ -764,21 +765,3 @@ def _shop_pages(
                 c.showPage()
                 pages += 1
     return pages
-
-
-def build_cards(
-    library: Library, deck_ids: Sequence[str], options: CardOptions, output: Path
-) -> CardsResult:
-    """Render the cards and write the PDF to `output` atomically."""
-    check_target(output)
-    result = render_cards(library, deck_ids, options)
-    result.path = write_atomic(output, result.pdf)
-    return result
-
-
-def build_calibration(options: CardOptions, output: Path) -> Path:
-    """Write the two-sided calibration sheet for `--back-offset`."""
-    from .calibrate import render_calibration
-
-    check_target(output)
-    return write_atomic(output, render_calibration(paper(options.paper), options.duplex))

@@ -15,7 +15,6 @@ from .agenda import context
 from .errors import InputError
 from .frontmatter import Look
 from .library import Library
-from .output import check_target, write_atomic
 from .schedule import fit
 from .templating import render
 
@@ -102,9 +101,3 @@ def pdf(markdown: str, *, paper: str = "a4", where: str = "", look: Look | None 
     from .document import markdown_pdf
 
     return markdown_pdf(markdown, paper_id=paper, look=look, where=where)
-
-
-def write_pdf(markdown: str, output: Path, *, paper: str = "a4", where: str = "") -> Path:
-    """Typeset and write, whole or not at all."""
-    check_target(output)
-    return write_atomic(output, pdf(markdown, paper=paper, where=where))

@@ -19,7 +19,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from .errors import ContentError, InputError, Location, Problem
 from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
-from .library import Library, unknown_id
+from .library import Library, load_library, translate_errors, unknown_id
 from .model import MAX_CARDS, Colour, Id, Minutes, Model, Text
 from .presets import card_size
 from .resources import templates_dir
@@ -313,8 +313,6 @@ def load_kit(path: Path) -> Kit:
 def _read_kit(path: Path) -> tuple[Kit | None, list[Problem]]:
     """The kit file and its problems. With problems, the kit holds the keys that were
     right (the others at their defaults), so that its references can still be checked."""
-    from .library import translate_errors
-
     source = load_yaml(path)
     data = source.data
     if not isinstance(data, dict):
@@ -348,8 +346,6 @@ def open_kit(path: Path | None, extra: Iterable[Path] = ()) -> tuple[Kit, Librar
     Every problem is collected before stopping: the kit file's own, those of the content
     folders it names, and its references to tools, decks, handouts and files.
     """
-    from .library import load_library
-
     if path is None:
         kit: Kit | None = default_kit()
         problems: list[Problem] = []
@@ -357,9 +353,9 @@ def open_kit(path: Path | None, extra: Iterable[Path] = ()) -> tuple[Kit, Librar
         kit, problems = _read_kit(path)
     folders: list[Path] = []
     if kit is not None:
-        for i, _ in enumerate(kit.spec.content):
+        for i, text in enumerate(kit.spec.content):
             try:
-                folders.append(kit.content_folders()[i])
+                folders.append(kit.path(text, ("content", i)))
             except ContentError as exc:
                 problems.extend(exc.problems)
     try:
