@@ -3,8 +3,13 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
-# Debian packages the tests use: PDF to text/PNG, and a real CUPS with the cups-pdf backend.
-SYSTEM_PACKAGES = poppler-utils cups-daemon cups-client printer-driver-cups-pdf
+# Debian packages the tests use: PDF to text/PNG, a real CUPS with the cups-pdf backend,
+# and a real browser with its driver for the facilitator screen.
+SYSTEM_PACKAGES = poppler-utils cups-daemon cups-client printer-driver-cups-pdf \
+	chromium chromium-driver
+# The axe-core accessibility engine (npm), run inside that browser by the tests.
+AXE_VERSION = 4.14.1
+AXE = $(VENV)/node/node_modules/axe-core/axe.min.js
 
 .PHONY: setup test-setup system kit test lint bench clean
 
@@ -18,9 +23,12 @@ $(VENV)/.test-tools: $(BIN)/kit
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
+
 setup: $(BIN)/kit
 
-test-setup: $(VENV)/.test-tools
+test-setup: $(VENV)/.test-tools $(AXE)
 
 system:
 	scripts/install-system-packages $(SYSTEM_PACKAGES)

@@ -28,6 +28,7 @@ from .intake import read_bytes
 from .kitfile import Kit
 from .library import Library, load_library
 from .output import source_date_epoch, write_all
+from .present import DeckPick, facilitator_html
 from .schedule import fit
 from .templating import render
 
@@ -163,6 +164,16 @@ def plan_kit(
     if schedule.starts_at is not None:
         ics = render_agenda(library, schedule, fmt="ics", templates=templates)
         files.append(KitFileOut("kalender.ics", "calendar", ics, 0))
+
+    say("mødelederskærm")
+    picks = [
+        DeckPick(c.id, tuple(c.categories), tuple(c.only), c.instructions, c.warmup)
+        for c in spec.decks
+    ]
+    screen = facilitator_html(
+        library, schedule, picks, variables=variables, templates=templates, look=look
+    )
+    files.append(KitFileOut("facilitator.html", "screen", screen, 0))
 
     say("index")
     index = render(

@@ -157,6 +157,42 @@ def _added_cards(deck: Deck, options: CardOptions) -> list[PlacedCard]:
     return added
 
 
+@dataclass(frozen=True, slots=True)
+class GuidePart:
+    """One piece of a deck's instructions, in reading order (cards and screens alike).
+
+    `role`: title, text, steps_title, step (with its `number`), note (the guidance's own
+    notes and the kit's notes on how it arranged the deck) or credit.
+    """
+
+    role: str
+    text: str
+    key: tuple[str | int, ...]
+    number: int = 0
+
+
+def instruction_parts(library: Library, deck: Deck) -> list[GuidePart]:
+    """The deck's intro and guidance, the kit's notes on it and the full credit."""
+    guide = deck.guidance
+    parts = [GuidePart("title", guide.title if guide else deck.title, ("guidance",))]
+    if deck.intro:
+        parts.append(GuidePart("text", deck.intro, ("intro",)))
+    if guide:
+        for i, paragraph in enumerate(guide.paragraphs):
+            parts.append(GuidePart("text", paragraph, ("guidance", "paragraphs", i)))
+        if guide.steps_title:
+            parts.append(GuidePart("steps_title", guide.steps_title, ("guidance",)))
+        for i, step in enumerate(guide.steps):
+            parts.append(GuidePart("step", step, ("guidance", "steps", i), i + 1))
+        for i, note in enumerate(guide.notes):
+            parts.append(GuidePart("note", note, ("guidance", "notes", i)))
+    for note in kit_notes(deck):
+        parts.append(GuidePart("note", note, ("arranged_by_kit",)))
+    publication = library.publications[deck.source.publication]
+    parts.append(GuidePart("credit", f"{publication.credit}.", ("source",)))
+    return parts
+
+
 def category_label(category: Category) -> str:
     """The category's name as printed: with `*` where the name is the kit's, not the source's."""
     return f"{category.name} *" if category.named_by_kit else category.name
@@ -230,32 +266,19 @@ class _Planner:
         heading always stays with what follows it."""
         deck = placed.deck
         text_pt, head_pt = self.size.example_pt, self.size.question_pt
-        guide = deck.guidance
-        publication = self.library.publications[deck.source.publication]
         Key = tuple[str | int, ...]
-        parts: list[tuple[list[Run], float, Key, bool]] = [
-            ([Run(guide.title if guide else deck.title, fonts.BOLD)], head_pt, ("guidance",), True)
-        ]
-        if deck.intro:
-            parts.append(([Run(deck.intro, fonts.REGULAR)], text_pt, ("intro",), False))
-        if guide:
-            for i, paragraph in enumerate(guide.paragraphs):
-                at: Key = ("guidance", "paragraphs", i)
-                parts.append(([Run(paragraph, fonts.REGULAR)], text_pt, at, False))
-            if guide.steps_title:
-                parts.append(([Run(guide.steps_title, fonts.BOLD)], text_pt, ("guidance",), True))
-            for i, step in enumerate(guide.steps):
-                runs = [Run(f"{i + 1}.", fonts.BOLD), Run(step, fonts.REGULAR)]
-                parts.append((runs, text_pt, ("guidance", "steps", i), False))
-            for i, note in enumerate(guide.notes):
-                parts.append(([Run(note, fonts.ITALIC)], text_pt, ("guidance", "notes", i), False))
-        credit = [
-            Run(f"{labels()['source']}:", fonts.ITALIC),
-            Run(f"{publication.credit}.", fonts.ITALIC),
-        ]
-        for note in kit_notes(deck):
-            parts.append(([Run(note, fonts.ITALIC)], text_pt, ("arranged_by_kit",), False))
-        parts.append((credit, text_pt, ("source",), False))
+        parts: list[tuple[list[Run], float, Key, bool]] = []
+        for part in instruction_parts(self.library, deck):
+            heading = part.role in ("title", "steps_title")
+            size = head_pt if part.role == "title" else text_pt
+            if part.role == "step":
+                runs = [Run(f"{part.number}.", fonts.BOLD), Run(part.text, fonts.REGULAR)]
+            elif part.role == "credit":
+                runs = [Run(f"{labels()['source']}:", fonts.ITALIC), Run(part.text, fonts.ITALIC)]
+            else:
+                font = fonts.BOLD if heading else fonts.ITALIC if part.role == "note" else None
+                runs = [Run(part.text, font or fonts.REGULAR)]
+            parts.append((runs, size, part.key, heading))
         texts = [(run.text, run.font, key) for runs, _, key, _ in parts for run in runs]
         if not self._printable(deck, texts):
             return []

@@ -641,6 +641,57 @@ def guide_command(
     _deliver(target, pdf(text, paper=paper_name.value, where=f"guide to {tool_id}"))
 
 
+DeckOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--deck",
+        metavar="DECK",
+        help="A deck to show in the card mode (repeat for more); default: every deck.",
+        autocompletion=_ids_of("deck"),
+    ),
+]
+
+
+@app.command("present")
+@reports_errors
+def present_command(
+    tool_id: ToolArgument,
+    minutes: MinutesOption = None,
+    start: StartOption = None,
+    day: DateOption = None,
+    decks: DeckOption = None,
+    variables: SetOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="HTML file to write, - for standard output; default: TOOL-moedeleder.html.",
+        ),
+    ] = None,
+) -> None:
+    """The facilitator screen: one HTML file that runs the agenda on the day."""
+    from .present import DeckPick, facilitator_html
+    from .schedule import fit
+
+    library = _library()
+    for deck_id in decks or ():
+        library.deck(deck_id)  # an unknown deck is an error before anything is made
+    schedule = fit(library.tool(tool_id), minutes, start=_clock(start), day=_day(day))
+    for warning in schedule.warnings:
+        typer.echo(f"kit: warning: {warning}", err=True)
+    picks = [DeckPick(d) for d in (decks if decks else library.decks)]
+    target = _target(output, f"{tool_id}-moedeleder.html")
+    data = facilitator_html(library, schedule, picks, variables=_variables(variables))
+    _deliver(
+        target,
+        data,
+        f": {schedule.minutes} min, {len(schedule.slots)} slots, "
+        f"{len(picks)} deck{'s' if len(picks) != 1 else ''} for the card mode",
+    )
+
+
 @app.command("worksheet")
 @reports_errors
 def worksheet_command(

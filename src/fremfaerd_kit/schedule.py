@@ -18,6 +18,7 @@ own minutes.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
@@ -202,7 +203,20 @@ def allocate(bounds: list[_Bounds], total: int) -> list[int]:
     below its share. Steps are still handed out one at a time, so a longer session still
     never shortens a block.
     """
+    given: list[int] = []
+    for given in allocations(bounds, total):  # noqa: B007 (the last one is the answer)
+        pass
+    return given
+
+
+def allocations(bounds: list[_Bounds], total: int) -> Iterator[list[int]]:
+    """`allocate` for every total from the least the blocks take up to `total`, in turn.
+
+    Steps are handed out one at a time, so the allocation for one more step is the one
+    before it plus that step: one pass yields all of them (a copy each).
+    """
     given = [b.least for b in bounds]
+    yield list(given)
     shares_for = _Shares(bounds)
     twins = [
         [j for j, c in enumerate(bounds) if (c.own, c.least, c.most, c.kind) == key]
@@ -242,7 +256,7 @@ def allocate(bounds: list[_Bounds], total: int) -> list[int]:
                     choice = behind[0]
                     break
         given[choice] += 1
-    return given
+        yield list(given)
 
 
 def _break_position(blocks: list[AgendaBlock], lengths: list[int]) -> int | None:
@@ -351,3 +365,80 @@ def fit(
             f"minutes; {total} minutes is {side}"
         )
     return Schedule(tool, total, step, tuple(slots), start, day, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class Rest:
+    """The slots from `index` on, fitted afresh to each length the rest of a session may have.
+
+    On the day a session runs late or early; the blocks still to come are fitted to the
+    time that is left by the same rules as the whole agenda (their own lengths in
+    proportion, minimums, maximums, fixed blocks, twins, the step), and a break still to
+    come keeps its length. `lengths[i]` is the minutes of each slot when `least + i·step`
+    minutes are left.
+    """
+
+    index: int
+    step: int
+    least: int
+    lengths: tuple[tuple[int, ...], ...]
+
+    @property
+    def most(self) -> int:
+        return self.least + (len(self.lengths) - 1) * self.step
+
+
+def _rest_parts(schedule: Schedule, index: int) -> tuple[list[_Bounds], list[int | None], int]:
+    """The bounds of the blocks from slot `index` on, the slots' layout (a block's place
+    among them, None for the break) and the minutes of a break still to come."""
+    if not 0 <= index < len(schedule.slots):
+        raise ScheduleError(f"slot {index}: the agenda has {len(schedule.slots)} slots")
+    bounds = _bounds(schedule.tool, schedule.step)
+    first = sum(1 for slot in schedule.slots[:index] if not slot.is_break)
+    layout: list[int | None] = []
+    pause = 0
+    for slot in schedule.slots[index:]:
+        if slot.is_break:
+            layout.append(None)
+            pause += slot.minutes
+        else:
+            layout.append(first + sum(1 for x in layout if x is not None))
+    chosen = [bounds[i] for i in layout if i is not None]
+    return chosen, layout, pause
+
+
+def _lay_out(layout: list[int | None], given: list[int], step: int, pause: int) -> tuple[int, ...]:
+    steps = iter(given)
+    return tuple(pause if place is None else next(steps) * step for place in layout)
+
+
+def _range(bounds: list[_Bounds], step: int, pause: int, longest: int) -> tuple[int, int]:
+    """The least and most minutes the rest can take (at most `longest`, the session)."""
+    least = sum(b.least for b in bounds) * step + pause
+    if all(b.most is not None for b in bounds):
+        longest = min(longest, sum(b.most or 0 for b in bounds) * step + pause)
+    return least, longest
+
+
+def rest(schedule: Schedule, index: int) -> Rest:
+    """Every fit of the slots from `index` on, up to the session's own length."""
+    bounds, layout, pause = _rest_parts(schedule, index)
+    step = schedule.step
+    least, most = _range(bounds, step, pause, schedule.minutes)
+    rows = [
+        _lay_out(layout, given, step, pause)
+        for given in allocations(bounds, (most - pause) // step)
+    ]
+    return Rest(index, step, least, tuple(rows) if most >= least else ())
+
+
+def refit(schedule: Schedule, index: int, minutes: int) -> tuple[int, ...]:
+    """The minutes of each slot from `index` on when `minutes` are left at its start."""
+    bounds, layout, pause = _rest_parts(schedule, index)
+    step = schedule.step
+    least, most = _range(bounds, step, pause, MAX_MINUTES)
+    if minutes % step or not least <= minutes <= most:
+        raise ScheduleError(
+            f"{minutes} minutes from slot {index}: give {least}–{most} minutes {_steps_label(step)}"
+        )
+    return _lay_out(layout, allocate(bounds, (minutes - pause) // step), step, pause)

@@ -20,12 +20,12 @@ import textwrap
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, pass_context
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound, pass_context
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.nodes import EvalContext
@@ -68,17 +68,24 @@ def md_filter(context: Context, text: object) -> str:
     Only text the content library holds is filled in; a variable's value, a kit-file
     value or anything else printed with `md` is data and is printed as written.
     """
+    return md(fill(text, context.get("vars") or {}, context.environment))
+
+
+def fill(
+    text: object, variables: Mapping[str, str], env: Environment | None = None
+) -> str:
+    """`text` with the kit's variables filled in, where it is content text that uses them;
+    any other text (a value, a kit-file entry) is returned as written."""
     value = str(text)
-    if value in VARIABLE_TEXTS:
-        variables = context.get("vars") or {}
-        try:
-            value = context.environment.from_string(value).render(**variables)
-        except (TemplateError, SecurityError) as exc:
-            raise InputError(
-                f"content text {value[:50]!r}: {getattr(exc, 'message', None) or exc} "
-                "(set it with --set NAME=VALUE or in the kit file's variables)"
-            ) from None
-    return md(value)
+    if value not in VARIABLE_TEXTS:
+        return value
+    try:
+        return (env or environment()).from_string(value).render(**variables)
+    except (TemplateError, SecurityError) as exc:
+        raise InputError(
+            f"content text {value[:50]!r}: {getattr(exc, 'message', None) or exc} "
+            "(set it with --set NAME=VALUE or in the kit file's variables)"
+        ) from None
 
 
 _SUSPENDED = re.compile(r" (og|eller) -(?=\w)")
@@ -241,7 +248,8 @@ def environment(overrides: tuple[Path, ...] = ()) -> SandboxedEnvironment:
     env = BoundedSandbox(
         loader=GatedLoader([*overrides, templates_dir()]),
         undefined=StrictUndefined,
-        autoescape=False,
+        # HTML pages escape every value; the Markdown and text templates escape with `md`.
+        autoescape=lambda name: name is not None and ".html" in name,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

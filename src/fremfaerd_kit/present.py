@@ -1,0 +1,212 @@
+"""The facilitator screen: one self-contained HTML file that runs the agenda on the day.
+
+Everything the page needs is inside it: the kit's blocks with their questions, tasks and
+TIP boxes, the decks for the card mode, the fonts (subset to the characters used), the
+style and the script. It makes no network request.
+
+Running late or early is handled without a second copy of the fitting rules: for every
+slot boundary, the rest of the agenda is fitted here, in Python, to every length the rest
+can take (`schedule.rest`), and the page only looks the answer up.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cards import (
+    INSTRUCTION,
+    WARMUP,
+    CardOptions,
+    added_category,
+    category_label,
+    instruction_parts,
+    select_cards,
+)
+from .colours import text_on
+from .fonts import web_font
+from .frontmatter import Look
+from .library import Library
+from .model import Deck
+from .schedule import Schedule, rest
+from .templating import fill, render
+
+
+@dataclass(frozen=True)
+class DeckPick:
+    """A deck for the card mode, with the kit file's choices for it."""
+
+    id: str
+    categories: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    instructions: bool = True
+    warmup: bool = True
+
+
+def _slot(
+    library: Library, schedule: Schedule, index: int, vars: Mapping[str, str]
+) -> dict[str, Any]:
+    slot = schedule.slots[index]
+    block = slot.block
+    if block is None:
+        return {"title": None, "minutes": slot.minutes, "start": slot.start}
+    tool = schedule.tool
+    out: dict[str, Any] = {
+        "title": fill(block.title, vars),
+        "minutes": slot.minutes,
+        "start": slot.start,
+        "facilitatorOnly": block.facilitator_only,
+        "notes": [fill(n, vars) for n in block.notes],
+        "questions": [fill(q, vars) for q in block.questions],
+    }
+    if block.group_work:
+        group = tool.group(block.group_work)
+        out["group"] = {
+            "title": fill(group.title, vars),
+            "heading": fill(library.question_heading(tool, group.id) or "", vars) or None,
+            "questions": [fill(q, vars) for q in library.questions(tool, group.id)],
+            "task": fill(group.task, vars) if group.task else None,
+            "tips": [
+                {"title": fill(t.title, vars), "text": fill(t.text, vars), "link": t.link}
+                for t in group.tips
+            ],
+        }
+    return out
+
+
+def _deck(library: Library, pick: DeckPick, vars: Mapping[str, str]) -> dict[str, Any]:
+    options = CardOptions(
+        categories=pick.categories,
+        only=pick.only,
+        instructions=pick.instructions,
+        warmup=pick.warmup,
+    )
+    deck: Deck = library.deck(pick.id)
+    (placed,) = select_cards(library, [pick.id], options)
+    colours = {c.id: c for c in deck.categories}
+    for kind in (INSTRUCTION, WARMUP):
+        colours[kind] = added_category(kind)
+    categories = [
+        {
+            "id": c.id,
+            "name": category_label(c) if c.id in {d.id for d in deck.categories} else c.name,
+            "colour": c.colour,
+            "ink": text_on(c.colour),
+        }
+        for c in colours.values()
+    ]
+    cards = []
+    for card in placed:
+        entry: dict[str, Any] = {"category": card.card.category}
+        if card.card.category == INSTRUCTION:
+            entry["guide"] = [
+                {"role": p.role, "text": fill(p.text, vars), "number": p.number}
+                for p in instruction_parts(library, deck)
+            ]
+        elif card.card.category == WARMUP:
+            entry["lead"] = deck.warmup_lead
+            entry["question"] = card.card.question[:1].upper() + card.card.question[1:]
+        else:
+            entry["question"] = fill(card.card.question, vars)
+            entry["number"] = card.number
+            if card.card.example:
+                entry["example"] = fill(card.card.example, vars)
+                entry["exampleLabel"] = card.card.example_label
+        cards.append(entry)
+    return {
+        "id": deck.id,
+        "title": deck.title,
+        "credit": library.publications[deck.source.publication].credit,
+        "categories": categories,
+        "cards": cards,
+    }
+
+
+def facilitator_data(
+    library: Library,
+    schedule: Schedule,
+    decks: Sequence[DeckPick] = (),
+    variables: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything the page shows and looks up, as plain data (it is embedded as JSON)."""
+    vars = dict(variables or {})
+    tool = schedule.tool
+    fits = [rest(schedule, i) for i in range(len(schedule.slots))]
+    return {
+        "title": vars.get("titel") or tool.meeting.title,
+        "tool": tool.label,
+        "toolTitle": tool.title,
+        "place": " · ".join(v for v in (vars.get("kommune"), vars.get("arbejdsplads")) if v),
+        "minutes": schedule.minutes,
+        "step": schedule.step,
+        "start": schedule.start.strftime("%H:%M") if schedule.start else None,
+        "date": schedule.day.isoformat() if schedule.day else None,
+        "closing": fill(tool.meeting.closing_question, vars)
+        if tool.meeting.closing_question
+        else None,
+        "slots": [_slot(library, schedule, i, vars) for i in range(len(schedule.slots))],
+        "rest": [
+            {"least": r.least, "step": r.step, "lengths": [list(row) for row in r.lengths]}
+            for r in fits
+        ],
+        "decks": [_deck(library, pick, vars) for pick in decks],
+        "credit": library.publications[tool.source.publication].credit,
+    }
+
+
+def _texts(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def facilitator_html(
+    library: Library,
+    schedule: Schedule,
+    decks: Sequence[DeckPick] = (),
+    *,
+    variables: Mapping[str, str] | None = None,
+    templates: Iterable[Path] = (),
+    look: Look | None = None,
+) -> bytes:
+    """The facilitator screen as one HTML file."""
+    data = facilitator_data(library, schedule, decks, variables)
+    look = look or Look()
+    page = render(
+        "present/facilitator.html.j2",
+        templates,
+        data=data,
+        accent=look.accent,
+        footer=look.footer,
+        logo=_data_url(look.logo) if look.logo else None,
+        fonts={},
+    )
+    # The fonts carry exactly the characters of the page (its words and the content's).
+    characters = set(page) | set("".join(_texts(data)))
+    fonts = {
+        weight: "data:font/ttf;base64," + base64.b64encode(web_font(weight, characters)).decode()
+        for weight in ("regular", "bold")
+    }
+    page = render(
+        "present/facilitator.html.j2",
+        templates,
+        data=data,
+        accent=look.accent,
+        footer=look.footer,
+        logo=_data_url(look.logo) if look.logo else None,
+        fonts=fonts,
+    )
+    return page.encode("utf-8")
+
+
+def _data_url(image: bytes) -> str:
+    kind = "png" if image.startswith(b"\x89PNG") else "jpeg"
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode()
