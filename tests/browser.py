@@ -71,7 +71,8 @@ class Page:
         """A key as the facilitator types it, to the page (not to a button)."""
         self.driver.execute_script(
             "document.activeElement && document.activeElement.blur();"
-            "document.dispatchEvent(new KeyboardEvent('keydown', {key: arguments[0], bubbles: true}));",
+            "document.dispatchEvent("
+            "  new KeyboardEvent('keydown', {key: arguments[0], bubbles: true}));",
             key,
         )
 

@@ -232,7 +232,8 @@ def test_printing_gives_a_clean_agenda(
     printed.write_bytes(page.pdf())
     text = pdf_text(printed)
     schedule = fit(library.tool("vaerktoej2"), 150, start=time(13, 0))
-    for slot, when in zip(schedule.slots, spans(0, [s.minutes for s in schedule.slots]), strict=True):
+    planned = spans(0, [s.minutes for s in schedule.slots])
+    for slot, when in zip(schedule.slots, planned, strict=True):
         assert when in text
         assert (slot.block.title if slot.block else "Pause") in " ".join(text.split())
     for control in ("Nulstil", "Fuld skærm", "Næste →"):

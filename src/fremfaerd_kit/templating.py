@@ -25,7 +25,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound, pass_context
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    pass_context,
+)
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.nodes import EvalContext
@@ -71,9 +78,7 @@ def md_filter(context: Context, text: object) -> str:
     return md(fill(text, context.get("vars") or {}, context.environment))
 
 
-def fill(
-    text: object, variables: Mapping[str, str], env: Environment | None = None
-) -> str:
+def fill(text: object, variables: Mapping[str, str], env: Environment | None = None) -> str:
     """`text` with the kit's variables filled in, where it is content text that uses them;
     any other text (a value, a kit-file entry) is returned as written."""
     value = str(text)
