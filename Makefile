@@ -24,6 +24,7 @@ $(VENV)/.test-tools: $(BIN)/kit
 	touch $@
 
 $(AXE):
+	command -v npm >/dev/null || scripts/install-system-packages npm
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
 
 setup: $(BIN)/kit

@@ -186,7 +186,7 @@ def test_a_full_disk_leaves_the_earlier_kit_whole_and_no_temporary_files(
 ) -> None:
     kit = tmp_path / "kit.yaml"
     kit.write_text("kind: kit\ntitle: Første udgave\n", encoding="utf-8")
-    with mounted_tmpfs(tmp_path / "disk", "size=600k") as disk:
+    with mounted_tmpfs(tmp_path / "disk", "size=800k") as disk:
         first = run_kit("build", str(kit), "-o", str(disk / "kit"), "--zip", "-q")
         assert first.returncode == 0, first.stderr
         before = snapshot(disk)

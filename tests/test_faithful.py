@@ -27,6 +27,7 @@ EDITORIAL_KEYS = {
     "arranged_by_kit",
     "kind",
     "category",
+    "card",  # a slide that is one of the deck's cards, by id
     "colour",
     "publication",
     "short_title",

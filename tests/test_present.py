@@ -15,7 +15,7 @@ from fremfaerd_kit.library import Library
 from fremfaerd_kit.schedule import fit, refit, rest
 
 from .browser import ZONE, Page, browser
-from .conftest import run_kit
+from .conftest import REPO, run_kit
 from .pdfread import pdf_text
 
 START = datetime(2026, 12, 7, 13, 0, tzinfo=ZoneInfo(ZONE))
@@ -257,3 +257,38 @@ def test_screenshots_at_projector_and_full_hd(page: Page, screen: Path, tmp_path
             "return [r.top, r.bottom, window.innerHeight];"
         )
         assert 0 <= rect[0] < rect[1] <= rect[2]
+
+
+HOSTILE = "<script>window.pwned=1</script><img src=x onerror=window.pwned=2>"
+
+
+def test_hostile_kit_values_and_cards_show_as_text(page: Page, tmp_path: Path) -> None:
+    (tmp_path / "egne").mkdir()
+    (tmp_path / "egne" / "fjendtlig.csv").write_text(
+        f'spørgsmål;eksempel;kategori\n"{HOSTILE}";"<b>fed</b>";"<i>k</i>"\n', encoding="utf-8"
+    )
+    (tmp_path / "kit.yaml").write_text(
+        f"kind: kit\ntitle: '{HOSTILE}'\nworkplace: '</script><script>window.pwned=3</script>'\n"
+        "card_size: a6\ncontent: [egne]\ndecks:\n  - id: fjendtlig\n",
+        encoding="utf-8",
+    )
+    result = run_kit("build", str(tmp_path / "kit.yaml"), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 0, result.stderr
+    page.open(tmp_path / "out" / "facilitator.html", at(0))
+    assert page.text("kit-title") == HOSTILE
+    page.press("k")
+    assert HOSTILE in page.text("card-body") and "<b>fed</b>" in page.text("card-body")
+    assert page.text("card-band") == "<i>k</i>"
+    assert page.driver.execute_script("return window.pwned === undefined")
+    assert all(not u.endswith("/x") for u in page.requests())
+
+
+@pytest.mark.parametrize(
+    "kit_file", sorted(p.name for p in (REPO / "examples").iterdir() if (p / "kit.yaml").is_file())
+)
+def test_every_example_kit_has_its_facilitator_screen(kit_file: str, tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    result = run_kit("build", str(REPO / "examples" / kit_file / "kit.yaml"), "-o", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    html = (out / "facilitator.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="da">' in html

@@ -21,7 +21,14 @@ from pathlib import Path
 
 from .agenda import render_agenda
 from .colours import tint
-from .documents import guide_markdown, handout_markdown, pdf, worksheet_markdown
+from .documents import (
+    deck_slides_markdown,
+    guide_markdown,
+    handout_markdown,
+    pdf,
+    tool_slides_markdown,
+    worksheet_markdown,
+)
 from .errors import ContentError, Location, OutputError, OutputPathError, Problem
 from .frontmatter import Look
 from .intake import read_bytes
@@ -30,6 +37,7 @@ from .library import Library, load_library
 from .output import source_date_epoch, write_all
 from .present import DeckPick, facilitator_html
 from .schedule import fit
+from .slides import slides_pdf
 from .templating import render
 
 Progress = Callable[[str], None]
@@ -154,6 +162,20 @@ def plan_kit(
                 spec.participants, item=handout_id,
             )
         )  # fmt: skip
+
+    for item in spec.slides:
+        say(f"slides: {item}")
+        if item == tool.id:
+            text = tool_slides_markdown(library, schedule, variables=variables, templates=templates)
+        else:
+            chosen = next((c for c in spec.decks if c.id == item), None)
+            text = deck_slides_markdown(
+                library, item, variables=variables, templates=templates,
+                instructions=chosen.instructions if chosen else True,
+                warmup=chosen.warmup if chosen else True,
+            )  # fmt: skip
+        data = slides_pdf(text, look=look, where=f"slides of {item}")
+        files.append(KitFileOut(f"07-slides-{item}.pdf", "slides", data, 0, item=item))
 
     say("invitation")
     invitation = render_agenda(

@@ -692,6 +692,61 @@ def present_command(
     )
 
 
+@app.command("slides")
+@reports_errors
+def slides_command(
+    item: Annotated[
+        str,
+        typer.Argument(
+            metavar="TOOL|DECK",
+            help="A tool (its workshop, fitted to --minutes) or a deck (one slide a card).",
+            autocompletion=lambda incomplete: [
+                *_ids_of("tool")(incomplete),
+                *_ids_of("deck")(incomplete),
+            ],
+        ),
+    ],
+    minutes: MinutesOption = None,
+    start: StartOption = None,
+    day: DateOption = None,
+    variables: SetOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="PDF to write, - for standard output; default: TOOL-slides.pdf here.",
+        ),
+    ] = None,
+) -> None:
+    """Slides (16:9 PDF) for a projector: a tool's workshop, or a deck."""
+    from .document import page_count
+    from .documents import deck_slides_markdown, tool_slides_markdown
+    from .errors import InputError
+    from .schedule import fit
+    from .slides import slides_pdf
+
+    library = _library()
+    values = _variables(variables)
+    if item in library.tools:
+        schedule = fit(library.tool(item), minutes, start=_clock(start), day=_day(day))
+        for warning in schedule.warnings:
+            typer.echo(f"kit: warning: {warning}", err=True)
+        text = tool_slides_markdown(library, schedule, variables=values)
+    elif item in library.decks:
+        if minutes is not None or start is not None or day is not None:
+            raise typer.BadParameter("a deck's slides have no times", param_hint="--minutes")
+        text = deck_slides_markdown(library, item, variables=values)
+    else:
+        from .library import unknown_id
+
+        raise InputError(unknown_id("tool or deck", item, [*library.tools, *library.decks]))
+    target = _target(output, f"{item}-slides.pdf")
+    data = slides_pdf(text, where=f"slides of {item}")
+    _deliver(target, data, f": {page_count(data)} slides, 16:9")
+
+
 @app.command("worksheet")
 @reports_errors
 def worksheet_command(

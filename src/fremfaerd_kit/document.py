@@ -11,8 +11,9 @@ Besides CommonMark and tables, the templates use:
 - `- [ ] item` for checklist boxes; `> ...` for a TIP box; `***` for a page break;
 - fenced blocks: ```` ```lines N ```` (N ruled writing lines, or `fill` to share the rest
   of the page between the writing spaces on it), ```` ```fields ```` (one `Label: value`
-  per line; an empty value becomes a line to write on) and ```` ```space MM ```` (blank
-  space, e.g. on a title page).
+  per line; an empty value becomes a line to write on), ```` ```space MM ```` (blank
+  space, e.g. on a title page) and ```` ```band #RRGGBB ```` (a bar in a category's
+  colour with its name, on slides).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from reportlab.platypus import (
 )
 
 from . import fonts
+from .colours import text_on
 from .errors import InputError
 from .frontmatter import FrontMatter, Look, split_front_matter
 from .presets import MM, paper
@@ -69,10 +71,13 @@ TIGHTER = ((BODY_PT, 1.35, 1.0), (BODY_PT, 1.22, 0.55), (9.5, 1.18, 0.45), (9.0,
 pages (an agenda on one page): spacing gives way first, and the text never goes below 9 pt."""
 
 
-def _styles(look: Look, tight: int = 0) -> dict[str, ParagraphStyle]:
+def _styles(look: Look, tight: int = 0, body: float | None = None) -> dict[str, ParagraphStyle]:
+    """The paragraph styles at a tightness, or with the body text at `body` pt (slides)."""
     fonts.register_family()
     accent = colors.HexColor(look.accent)
     body_pt, line, space = TIGHTER[tight]
+    if body is not None:
+        body_pt = body
     scale = body_pt / BODY_PT
     base = ParagraphStyle(
         "body",
@@ -96,9 +101,10 @@ def _styles(look: Look, tight: int = 0) -> dict[str, ParagraphStyle]:
         "item",
         parent=base,
         spaceAfter=2 * space,
-        leftIndent=7 * MM,
+        leftIndent=7 * MM * max(1.0, scale * 0.6),
         bulletIndent=0,
         bulletFontName=fonts.REGULAR,
+        bulletFontSize=body_pt,
         bulletColor=accent,
     )
 
@@ -128,6 +134,17 @@ def _styles(look: Look, tight: int = 0) -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=base, spaceAfter=0),
         "head_cell": ParagraphStyle("head_cell", parent=base, fontName=fonts.BOLD, spaceAfter=0),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=MUTED),
+        # A slide's one statement or question, set large (slides only).
+        "statement": ParagraphStyle(
+            "statement",
+            parent=base,
+            fontName=fonts.BOLD,
+            fontSize=body_pt * 1.8,
+            leading=body_pt * 1.8 * 1.18,
+            spaceAfter=body_pt * 0.8,
+            textColor=INK,
+        ),
+        "band": ParagraphStyle("band", parent=base, fontName=fonts.BOLD, spaceAfter=0),
     }
 
 
@@ -356,8 +373,30 @@ class _Builder:
         elif kind == "fields":
             yield _fields(node.content, self.styles, self.width)
             yield Spacer(0, 10)
+        elif kind == "band":
+            yield self.band(words[1] if len(words) > 1 else self.look.accent, node.content)
         else:
             raise InputError(f"document: unknown fenced block ```{kind}")
+
+    def band(self, colour: str, text: str) -> Flowable:
+        """A bar in a category's colour with its name, in the colour that reads on it."""
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
+            raise InputError(f"document: ```band takes a colour #RRGGBB, not {colour!r}")
+        style = ParagraphStyle("band-text", parent=self.styles["band"], textColor=text_on(colour))
+        table = Table([[Paragraph(escape(" ".join(text.split())), style)]], colWidths=[self.width])
+        pad = self.styles["body"].fontSize * 0.4
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(colour)),
+                    ("LEFTPADDING", (0, 0), (-1, -1), pad * 1.5),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                ]
+            )
+        )
+        table.spaceAfter = pad * 2
+        return table
 
 
 def _height(flowable: Flowable, canvas: Canvas, width: float, height: float) -> float:

@@ -15,7 +15,8 @@ from .agenda import context
 from .errors import InputError
 from .frontmatter import Look
 from .library import Library
-from .schedule import fit
+from .model import DeckSlide
+from .schedule import Schedule, fit
 from .templating import render
 
 Variables = Mapping[str, str]
@@ -101,3 +102,57 @@ def pdf(markdown: str, *, paper: str = "a4", where: str = "", look: Look | None 
     from .document import markdown_pdf
 
     return markdown_pdf(markdown, paper_id=paper, look=look, where=where)
+
+
+def tool_slides_markdown(
+    library: Library,
+    schedule: Schedule,
+    *,
+    variables: Variables | None = None,
+    templates: Iterable[Path] = (),
+) -> str:
+    """Slides for the workshop of `schedule`'s tool, fitted to its minutes."""
+    return render(
+        "documents/slides.md.j2", templates, **context(library, schedule, variables=variables)
+    )
+
+
+def deck_slides_markdown(
+    library: Library,
+    deck_id: str,
+    *,
+    variables: Variables | None = None,
+    templates: Iterable[Path] = (),
+    instructions: bool = True,
+    warmup: bool = True,
+) -> str:
+    """A deck as slides: its guidance, warm-up and cards, or the source's own slides."""
+    from .cards import INSTRUCTION, WARMUP, added_category, category_label, instruction_parts
+
+    deck = library.deck(deck_id)
+    slides = []
+    for slide in deck.slides or [DeckSlide(card=card.id) for card in deck.cards]:
+        card = next((c for c in deck.cards if c.id == slide.card), None)
+        category = deck.category(card.category if card else slide.category or "")
+        text = card.question if card else slide.text or ""
+        slides.append(
+            {
+                "category": category,
+                "label": category_label(category),
+                "lines": text.split("\n"),
+                # The source's own slides show the question alone; a deck's cards their example.
+                "example": card.example if card and not deck.slides else None,
+                "example_label": card.example_label if card else "",
+            }
+        )
+    return render(
+        "documents/deck-slides.md.j2",
+        templates,
+        vars=dict(variables or {}),
+        deck=deck.model_copy(update={"warmup": deck.warmup if warmup else []}),
+        publication=library.publications[deck.source.publication],
+        guide=instruction_parts(library, deck) if instructions else [],
+        instruction=added_category(INSTRUCTION),
+        warmup=added_category(WARMUP),
+        slides=slides,
+    )

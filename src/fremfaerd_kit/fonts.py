@@ -157,7 +157,8 @@ def web_font(weight: str, characters: Iterable[str]) -> bytes:
     subsetter = subset.Subsetter(options)
     wanted = {ord(c) for c in characters if c.isprintable() or c == " "} | {0xA0}
     subsetter.populate(unicodes=wanted)
-    with FontFile(str(fonts_dir() / name), lazy=False) as font:
+    # recalcTimestamp off: the same page gives the same bytes (no "modified" of today).
+    with FontFile(str(fonts_dir() / name), lazy=False, recalcTimestamp=False) as font:
         subsetter.subset(font)
         out = io.BytesIO()
         font.save(out)

@@ -67,6 +67,11 @@ class KitFile(Model):
         default_factory=lambda: [DeckChoice(id="dialogkort")], max_length=20
     )
     handouts: list[Id] = Field(default_factory=list, max_length=50)
+    slides: list[Id] = Field(
+        default_factory=list,
+        max_length=20,
+        description="slides to make: the kit's tool (its workshop) and decks, by id",
+    )
     paper: Literal["a4", "letter"] = "a4"
     card_size: Text = "poker"
     duplex: Literal["long", "short"] = "long"
@@ -234,6 +239,12 @@ class Kit:
                 yield at(("handouts", i), f"handout `{handout}` is already in the kit")
             elif handout not in library.handouts:
                 yield at(("handouts", i), unknown_id("handout", handout, library.handouts))
+        for i, item in enumerate(spec.slides):
+            known = [spec.tool, *library.decks]
+            if item in spec.slides[:i]:
+                yield at(("slides", i), f"`{item}` is already in the kit's slides")
+            elif item not in known:
+                yield at(("slides", i), unknown_id("tool or deck", item, known))
         try:
             card_size(spec.card_size)
         except InputError as exc:

@@ -356,6 +356,14 @@ def _check_deck(deck: Deck, source: SourceFile) -> Iterator[Problem]:
             yield source.problem(
                 ("cards", i, "category"), unknown_id("category", card.category, categories)
             )
+    cards = [c.id for c in deck.cards]
+    for i, slide in enumerate(deck.slides):
+        if slide.card is not None and slide.card not in cards:
+            yield source.problem(("slides", i, "card"), unknown_id("card", slide.card, cards))
+        if slide.category is not None and slide.category not in categories:
+            yield source.problem(
+                ("slides", i, "category"), unknown_id("category", slide.category, categories)
+            )
 
 
 def _check_tool(tool: Tool, source: SourceFile, library: Library) -> Iterator[Problem]:

@@ -99,6 +99,20 @@ class Guidance(Model):
     notes: list[Text] = []
 
 
+class DeckSlide(Model):
+    """One slide of a deck that is a slide deck in its source: a card, or the slide's words."""
+
+    card: Id | None = Field(None, description="id of the deck's card the slide asks")
+    text: CardText | None = Field(None, description="the slide's own words, a line a line")
+    category: Id | None = Field(None, description="whose colour the slide takes (text slides)")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> DeckSlide:
+        if (self.card is None) == (self.text is None):
+            raise ValueError("give either `card` or `text`")
+        return self
+
+
 class Deck(Model):
     """A deck of question cards in categories."""
 
@@ -122,6 +136,9 @@ class Deck(Model):
     )
     categories: list[Category] = Field(min_length=1)
     cards: list[Card] = Field(min_length=1, max_length=MAX_CARDS)
+    slides: list[DeckSlide] = Field(
+        [], max_length=MAX_CARDS, description="the source's own slides, for `kit slides`"
+    )
 
     def category(self, category_id: str) -> Category:
         """The category with `category_id`."""

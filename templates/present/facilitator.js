@@ -125,6 +125,12 @@
       else if (i === state.cur) out.push([state.curStart, curEnd()]);
       else { out.push([t, t + rest[i - state.cur - 1] * MIN]); t += rest[i - state.cur - 1] * MIN; }
     }
+    // The fits are in whole steps; what is left over (less than half a step either way)
+    // goes to the last block, so that the agenda ends at the fixed end.
+    const last = out[slots.length - 1];
+    if (!state.done && Math.abs(last[1] - state.end) <= (data.step / 2) * MIN && last[1] !== state.end) {
+      last[1] = Math.max(last[0] + MIN, state.end);
+    }
     return out;
   }
   function span(slot, at) {
@@ -137,10 +143,10 @@
     }
     return elapsed(slot.start) + "–" + elapsed(slot.start + slot.minutes);
   }
-  function lengthOf(i) {
+  function lengthOf(i, at) {
     if (state.started === null) return slots[i].minutes;
     if (i === state.cur) return state.curLen;
-    if (i > state.cur) return restNow()[i - state.cur - 1];
+    if (i > state.cur) return Math.round((at[i][1] - at[i][0]) / MIN);
     return null;
   }
   function drawContent(index) {
@@ -176,7 +182,7 @@
     $("now").textContent = clock(now());
     $("block-kicker").textContent = state.done ? "" : say("point", { n: index + 1, of: slots.length });
     $("block-title").textContent = state.done ? words.done : titleOf(slot);
-    $("block-span").textContent = state.done ? "" : span(slot, at && at[index]) + " · " + say("min", { n: lengthOf(index) });
+    $("block-span").textContent = state.done ? "" : span(slot, at && at[index]) + " · " + say("min", { n: lengthOf(index, at) });
     if (all || shown !== (state.done ? -1 : index)) { drawContent(index); shown = state.done ? -1 : index; }
     // The countdown and its calm warning.
     const timer = $("timer");
@@ -186,7 +192,7 @@
     const secs = Math.round(Math.abs(left) / 1000);
     const text = two(Math.floor(secs / 60)) + ":" + two(secs % 60);
     $("countdown").textContent = over ? say("overBlock", { time: text }) : text;
-    const length = (lengthOf(index) || 1) * MIN;
+    const length = (lengthOf(index, at) || 1) * MIN;
     timer.classList.toggle("over", over && !state.done);
     timer.classList.toggle("soon", !over && state.started !== null && !state.done && left <= Math.max(2 * MIN, 0.15 * length));
     $("bar-fill").style.width = state.started === null || state.done ? (state.done ? "100%" : "0") : Math.min(100, 100 * (1 - left / length)) + "%";
@@ -211,7 +217,7 @@
       li.classList.toggle("done", done);
       if (i === index && !state.done) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
       li.children[0].textContent = done ? "" : span(s, at && at[i]);
-      const minutes = lengthOf(i);
+      const minutes = lengthOf(i, at);
       li.children[1].textContent = titleOf(s) + (minutes !== null ? " (" + say("min", { n: minutes }) + ")" : "");
     });
     $("end-time").textContent = state.end ? clock(state.end) : span({ start: 0, minutes: data.minutes }).split("–")[1];
