@@ -292,3 +292,17 @@ def test_every_example_kit_has_its_facilitator_screen(kit_file: str, tmp_path: P
     assert result.returncode == 0, result.stderr
     html = (out / "facilitator.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and '<html lang="da">' in html
+
+
+def test_an_agenda_of_more_than_40_blocks_is_a_located_error(tmp_path: Path) -> None:
+    import yaml
+
+    tool = yaml.safe_load((REPO / "content/tools/faelles-ramme.yaml").read_text("utf-8"))
+    tool["id"] = "lang-dagsorden"
+    tool["agenda"]["blocks"] = [
+        {"id": f"punkt-{i}", "title": f"Punkt {i}", "minutes": 5} for i in range(41)
+    ]
+    (tmp_path / "lang.yaml").write_text(yaml.safe_dump(tool, allow_unicode=True), "utf-8")
+    result = run_kit("check", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path / 'lang.yaml'}:2:3: agenda.blocks: has more than 40 items" in result.stderr

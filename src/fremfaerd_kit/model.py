@@ -18,6 +18,10 @@ CardText = Annotated[str, StringConstraints(min_length=1, max_length=4_000)]
 """Text on a card: more than any card size holds."""
 MAX_CARDS = 40_000
 """Cards in one deck, and in one card PDF."""
+MAX_BLOCKS = 40
+"""Blocks of one agenda. The facilitator screen carries the fit of the rest of the agenda
+for every block and every length, which grows with the square of the blocks: 40 blocks
+of a 24-hour session is two seconds' work and under a megabyte."""
 Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
@@ -213,7 +217,11 @@ class Agenda(Model):
         None, description="sessions longer than this get a break"
     )
     break_minutes: Minutes = 15
-    blocks: list[AgendaBlock] = Field(min_length=1)
+    blocks: list[AgendaBlock] = Field(
+        min_length=1,
+        max_length=MAX_BLOCKS,
+        description=f"the blocks in order (at most {MAX_BLOCKS}: an afternoon has a dozen)",
+    )
 
     @property
     def minutes(self) -> int:

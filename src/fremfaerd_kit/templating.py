@@ -260,6 +260,7 @@ def environment(overrides: tuple[Path, ...] = ()) -> SandboxedEnvironment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     del env.globals["lipsum"]  # a hundred thousand paragraphs of a hundred thousand words
     env.filters["wrap"] = wrap
     env.filters["md"] = md_filter
