@@ -9,6 +9,7 @@ changed in that folder except the outputs asked for.
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -39,30 +40,45 @@ class Run:
     lines: list[str] = field(default_factory=list)
 
 
+# Runs the command in a fresh interpreter and reports the command's own peak memory. A
+# child's ru_maxrss starts from its parent's peak (Linux records the old address space's
+# high-water mark at exec), so a child forked straight from a large pytest process would
+# report pytest's memory. This runner is small when it forks, so its child's peak is its own.
+_RUNNER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_limited(*args: str, cwd: Path) -> Run:
     """`kit ARGS` in `cwd`, killed after SECONDS; its own peak memory from wait4."""
     started = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as scratch:  # fmt: skip
+        peak_file = Path(scratch) / "peak"
         process = subprocess.Popen(
-            [sys.executable, "-m", "fremfaerd_kit", *args],
-            cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+            [sys.executable, "-c", _RUNNER, str(peak_file), sys.executable, "-m",
+             "fremfaerd_kit", *args],
+            cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
+        while process.poll() is None:
             if time.monotonic() - started > SECONDS:
-                process.kill()
-                os.wait4(process.pid, 0)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
                 pytest.fail(f"kit {' '.join(args)} still ran after {SECONDS} s (a hang)")
             time.sleep(0.02)
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
+        peak = int(peak_file.read_text()) / 1024
     lines = [line for line in stderr.splitlines() if not line.endswith(" found")]
-    peak = usage.ru_maxrss / 1024
     return Run(process.returncode, stdout, stderr, time.monotonic() - started, peak, lines)
 
 

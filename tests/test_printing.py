@@ -136,3 +136,96 @@ def test_missing_lp_is_a_clear_error_and_the_pdf_stays(tmp_path: Path):
     )
     assert (tmp_path / "kort.pdf").exists()
     assert os.environ.get("PATH")  # the test's own environment is untouched
+
+
+# --- printer profiles ------------------------------------------------------------------
+
+
+def profile_env(cups, tmp_path: Path) -> dict[str, str]:
+    """The CUPS environment with a configuration folder of the test's own."""
+    return {**cups.env, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+
+def test_a_saved_printer_profile_is_used_and_said(cups, tmp_path: Path):
+    env = profile_env(cups, tmp_path)
+    saved = run_kit("printer", "set", cups.queue, "--back-offset", "1.5,-0.5", "--duplex",
+                    "short", "--copies", "2", env=env)  # fmt: skip
+    assert saved.returncode == 0, saved.stderr
+    settings = tmp_path / "config" / "fremfaerd-kit" / "printers.yaml"
+    assert settings.is_file()
+
+    before = cups.snapshot()
+    result = run_kit("cards", "-o", "kort.pdf", "--print", "--printer", cups.queue, "--only",
+                     "droemmer", cwd=tmp_path, env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"kit: using the saved settings for {cups.queue}: duplex short, back offset 1.5,-0.5 mm, "
+        "a4, 2 copies" in result.stderr
+    )
+    job = re.search(r"job (\S+),", result.stdout).group(1)  # type: ignore[union-attr]
+    attributes = cups.job_attributes(job)
+    assert attributes["sides"] == [b"two-sided-short-edge"]
+    assert attributes["copies"] == [(2).to_bytes(4, "big")]
+    cups.printed(before)
+    # The backs moved by the saved offset: the same cards with the offset given by hand
+    # give the same PDF.
+    by_hand = run_kit("cards", "-o", "haand.pdf", "--only", "droemmer", "--duplex", "short",
+                      "--back-offset", "1.5,-0.5", cwd=tmp_path, env=env)  # fmt: skip
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert (tmp_path / "haand.pdf").read_bytes() == (tmp_path / "kort.pdf").read_bytes()
+
+    # An option on the command line wins over the profile.
+    before = cups.snapshot()
+    wins = ("--duplex", "long", "--copies", "1")
+    result = run_kit("cards", "-o", "kort.pdf", "--print", "--printer", cups.queue, "--only",
+                     "droemmer", *wins, cwd=tmp_path, env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    job = re.search(r"job (\S+),", result.stdout).group(1)  # type: ignore[union-attr]
+    assert cups.job_attributes(job)["sides"] == [b"two-sided-long-edge"]
+    assert cups.job_attributes(job)["copies"] == [(1).to_bytes(4, "big")]
+    cups.printed(before)
+
+
+def test_printer_calibrate_sends_the_sheet_to_that_printer(cups, tmp_path: Path):
+    env = profile_env(cups, tmp_path)
+    before = cups.snapshot()
+    result = run_kit("printer", "calibrate", cups.queue, "--duplex", "short", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"kit printer set {cups.queue} --back-offset X,Y --duplex short" in result.stdout
+    printed = cups.printed(before)
+    doc = open_pdf(printed.read_bytes())
+    assert doc.page_count == 2
+    assert loosely("Aflæs ved krydset i midten").search(squash(doc[1].get_text()))
+    job = re.search(r"job (\S+),", result.stdout).group(1)  # type: ignore[union-attr]
+    assert cups.job_attributes(job)["sides"] == [b"two-sided-short-edge"]
+
+
+def test_a_damaged_settings_file_is_a_located_error_and_stays_as_it_was(tmp_path: Path):
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    settings = tmp_path / "config" / "fremfaerd-kit" / "printers.yaml"
+    settings.parent.mkdir(parents=True)
+    damaged = b"kind: printers\nprinters:\n  kontor: {duplex: sideways, copies: 2}\n"
+    settings.write_bytes(damaged)
+    cards = ("cards", "-o", str(tmp_path / "k.pdf"), "--print", "--printer", "kontor")
+    for command in (("printer", "set", "kontor", "--copies", "3"), ("printer", "list"), cards):
+        result = run_kit(*command, env=env)
+        assert result.returncode == 2, (command, result.stderr)
+        assert result.stderr.startswith(f"{settings}:3:12: printers.kontor.duplex: expected")
+        assert settings.read_bytes() == damaged
+    assert not (tmp_path / "k.pdf").exists()
+
+
+def test_printer_list_show_remove(tmp_path: Path):
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    assert "no printer settings saved yet" in run_kit("printer", "list", env=env).stdout
+    assert run_kit("printer", "set", "a", "--paper", "letter", env=env).returncode == 0
+    assert run_kit("printer", "set", "b", "--back-offset", "0.3,0.2", env=env).returncode == 0
+    listed = run_kit("printer", "list", env=env).stdout.splitlines()
+    assert listed == [
+        "a: duplex long, back offset 0,0 mm, letter, 1 copy",
+        "b: duplex long, back offset 0.3,0.2 mm, a4, 1 copy",
+    ]
+    assert run_kit("printer", "show", "b", env=env).stdout.startswith("b: duplex long")
+    assert run_kit("printer", "remove", "a", env=env).stdout == "removed a\n"
+    missing = run_kit("printer", "show", "a", env=env)
+    assert missing.returncode == 2 and "no saved settings for printer 'a'" in missing.stderr

@@ -12,6 +12,8 @@ from .presets import MM, Paper, labels
 from .sheet import Duplex, Rect, Sheet
 
 RANGE_MM = 5
+LABEL_PT = 6.5
+"""The scales' numbers: legible (over 6 pt), and clear of each other."""
 
 
 def render_calibration(paper: Paper, duplex: Duplex) -> bytes:
@@ -48,27 +50,30 @@ def render_calibration(paper: Paper, duplex: Duplex) -> bytes:
             bx, by = back(x + v * MM, y + 8 * MM)
             c.line(bx, by, bx, by + tick)
             if v % 2 == 0:
-                c.setFont(fonts.REGULAR, 5)
-                c.drawCentredString(bx, by + tick + 0.6 * MM, f"{v:+d}" if v else "0")
+                # Labels 2 mm apart would touch at a legible size: every other one higher.
+                lift = tick + (0.6 if v % 4 == 0 else 4.4) * MM
+                c.setFont(fonts.REGULAR, LABEL_PT)
+                c.drawCentredString(bx, by + lift, f"{v:+d}" if v else "0")
             # Y scale, 8 mm right of the centre (as seen from the front)
             bx, by = back(x + 8 * MM, y + v * MM)
             outward = 1 if bx >= back(x, y)[0] else -1
             c.line(bx, by, bx + outward * tick, by)
             if v % 2 == 0:
-                c.setFont(fonts.REGULAR, 5)
+                c.setFont(fonts.REGULAR, LABEL_PT)
                 label = f"{v:+d}" if v else "0"
-                lx = bx + outward * (tick + 0.6 * MM)
+                lx = bx + outward * (tick + (0.6 if v % 4 == 0 else 4.2) * MM)
                 if outward > 0:
-                    c.drawString(lx, by - 1.7, label)
+                    c.drawString(lx, by - LABEL_PT * 0.36, label)
                 else:
-                    c.drawRightString(lx, by - 1.7, label)
-        c.setFont(fonts.BOLD, 7)
-        xs, ys = back(x, y + 8 * MM + 7 * MM), back(x + 8 * MM + 9 * MM, y)
+                    c.drawRightString(lx, by - LABEL_PT * 0.36, label)
+        c.setFont(fonts.BOLD, 8)
+        xs, ys = back(x, y + 8 * MM + 11 * MM), back(x + 8 * MM + 12 * MM, y)
         c.drawCentredString(xs[0], xs[1], labels()["calibrate_x"])
         c.drawCentredString(ys[0], ys[1] - 2.5, labels()["calibrate_y"])
     c.setFillColor(HexColor("#1A1A1A"))
     c.setFont(fonts.REGULAR, 9)
     c.drawString(15 * MM, 12 * MM, labels()["calibrate_back"])
+    c.drawString(15 * MM, 17 * MM, labels()["calibrate_which"])
     c.showPage()
     c.save()
     return buffer.getvalue()

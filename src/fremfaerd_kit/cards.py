@@ -23,7 +23,7 @@ from .library import Library, unknown_id
 from .model import MAX_CARDS, Card, Category, Deck
 from .pdftext import TextBlock
 from .presets import MM, CardSize, card_size, labels, paper, print_spec
-from .sheet import Rect, Sheet, corner_marks, mirror_for_fold, plan_sheet
+from .sheet import Rect, Sheet, back_extents, marks_for, mirror_for_fold, plan_sheet
 from .textfit import Fitted, Run, ascent_descent, fit, wrap
 
 Backs = Literal["duplex", "fold", "none"]
@@ -36,7 +36,8 @@ class CardOptions:
 
     paper: str = "a4"
     size: str = "poker"
-    bleed: float = 0.0
+    bleed: float | None = None
+    """Bleed in mm; default: 3 mm for the shop layout (a print shop's usual), none on sheets."""
     duplex: Literal["long", "short"] = "long"
     backs: Backs = "duplex"
     back_offset: tuple[float, float] = (0.0, 0.0)
@@ -638,6 +639,8 @@ def draw_scale_bar(c: Canvas, sheet: Sheet) -> None:
 # --- the document ----------------------------------------------------------------------
 
 
+SHOP_BLEED = 3.0
+"""The shop layout's bleed unless one is given: what print shops ask for."""
 MAX_BACK_OFFSET = 20.0
 """mm: a printer that misses by more needs repair, not an offset."""
 
@@ -646,8 +649,11 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
     """Build the card PDF in memory (nothing is written)."""
     size = card_size(options.size)
     sheet_paper = paper(options.paper)
-    if not 0 <= options.bleed <= 10:
-        raise InputError(f"--bleed: {options.bleed:g} mm is outside 0..10 mm")
+    bleed_mm = options.bleed
+    if bleed_mm is None:
+        bleed_mm = SHOP_BLEED if options.layout == "shop" else 0.0
+    if not 0 <= bleed_mm <= 10:
+        raise InputError(f"--bleed: {bleed_mm:g} mm is outside 0..10 mm")
     if not all(-MAX_BACK_OFFSET <= v <= MAX_BACK_OFFSET for v in options.back_offset):
         x, y = options.back_offset
         raise InputError(
@@ -661,7 +667,7 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
     groups = select_cards(library, deck_ids, options)
     backs = options.backs != "none"
     fronts, back_plans = plan_cards(library, groups, size, backs)
-    bleed = options.bleed * MM
+    bleed = bleed_mm * MM
     buffer = io.BytesIO()
     c = Canvas(buffer, invariant=True, pageCompression=1)
     titles = ", ".join(dict.fromkeys(g[0].placed.deck.title for g in fronts))
@@ -675,7 +681,7 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
         pages = _shop_pages(c, fronts, back_plans, size, bleed, backs)
         per_sheet, sheets = 1, []
     else:
-        sheet = plan_sheet(sheet_paper, size, options.bleed, fold=options.backs == "fold")
+        sheet = plan_sheet(sheet_paper, size, bleed_mm, fold=options.backs == "fold")
         pages = _sheet_pages(c, sheet, fronts, back_plans, options, bleed)
         per_sheet, sheets = len(sheet.cells), [sheet]
     c.save()
@@ -697,21 +703,34 @@ def _sheet_pages(
     for group in fronts:
         for chunk in _sheets_of(group, per):
             draw_marks_for = list(sheet.cells[: len(chunk)])
+            backs = [back_plans[(p.placed.deck.id, p.placed.card.category)] for p in chunk
+                     if options.backs != "none"]  # fmt: skip
             for cell, plan in zip(sheet.cells, chunk, strict=False):
                 draw_front(c, cell, plan, bleed)
-                if options.backs == "fold":
-                    back = back_plans[(plan.placed.deck.id, plan.placed.card.category)]
-                    draw_back(c, mirror_for_fold(sheet, cell), back, bleed)
+            if options.backs == "fold":
+                _draw_backs(c, [mirror_for_fold(sheet, cell) for cell in draw_marks_for],
+                            backs, bleed)  # fmt: skip
             _draw_sheet_furniture(c, sheet, draw_marks_for, fold=options.backs == "fold")
             c.showPage()
             pages += 1
             if options.backs == "duplex":
-                for cell, plan in zip(sheet.cells, chunk, strict=False):
-                    back = back_plans[(plan.placed.deck.id, plan.placed.card.category)]
-                    draw_back(c, sheet.back_of(cell, options.duplex, offset), back, bleed)
+                spots = [sheet.back_of(cell, options.duplex, offset) for cell in draw_marks_for]
+                _draw_backs(c, spots, backs, bleed)
                 c.showPage()
                 pages += 1
     return pages
+
+
+def _draw_backs(c: Canvas, spots: list[Rect], plans: list[BackPlan], bleed: float) -> None:
+    """The backs of one sheet, their colour run into the gutter (`sheet.back_extents`)."""
+    reach = max(bleed, float(print_spec().sheet["back_bleed"]) * MM)
+    for spot, plan, (left, bottom, right, top) in zip(
+        spots, plans, back_extents(spots, reach), strict=True
+    ):
+        c.setFillColor(_colour(plan.category.colour))
+        c.rect(spot.x - left, spot.y - bottom, spot.w + left + right, spot.h + bottom + top,
+               stroke=0, fill=1)  # fmt: skip
+        draw_back(c, spot, plan, bleed)
 
 
 def _sheets_of(group: list[FrontPlan], per: int) -> Iterator[list[FrontPlan]]:
@@ -728,7 +747,7 @@ def _draw_sheet_furniture(c: Canvas, sheet: Sheet, cells: list[Rect], *, fold: b
         sheet.height,
         sheet.bleed,
         tuple(cells),
-        tuple(m for cell in cells for m in corner_marks(cell, sheet.bleed)),
+        marks_for(cells, sheet.bleed),
         sheet.scale_bar,
         sheet.fold_x,
     )

@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperArgument
 from typer.exceptions import TyperException
 
-from .errors import ContentError, KitError
+from .errors import ContentError, InputError, KitError
 
 app = typer.Typer(
     name="kit",
@@ -324,7 +324,9 @@ def cards_command(
             help="PDF to write, - for standard output; default: DECK-SIZE.pdf here.",
         ),
     ] = None,
-    paper_name: PaperOption = Paper.a4,
+    paper_name: Annotated[
+        Paper | None, choice(Paper, "--paper", help="Paper size; default: a4 (or the printer's).")
+    ] = None,
     size: Annotated[
         str,
         typer.Option(
@@ -332,11 +334,15 @@ def cards_command(
         ),
     ] = "poker",
     bleed: Annotated[
-        float, typer.Option("--bleed", metavar="MM", help="Bleed in mm (e.g. 3).")
-    ] = 0.0,
+        float | None,
+        typer.Option(
+            "--bleed", metavar="MM", help="Bleed in mm; default: 3 with --layout shop, else 0."
+        ),
+    ] = None,
     duplex: Annotated[
-        Duplex, choice(Duplex, "--duplex", help="The edge your printer flips the sheet on.")
-    ] = Duplex.long,
+        Duplex | None,
+        choice(Duplex, "--duplex", help="The edge your printer flips the sheet on; default: long."),
+    ] = None,
     backs: Annotated[
         Backs,
         choice(
@@ -360,11 +366,11 @@ def cards_command(
         ),
     ] = True,
     back_offset: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--back-offset", metavar="X,Y", help="Shift the backs X,Y mm (read off --calibrate)."
         ),
-    ] = "0,0",
+    ] = None,
     layout: Annotated[
         Layout,
         choice(Layout, "--layout", help="sheet, or shop: one face per page with bleed."),
@@ -393,13 +399,24 @@ def cards_command(
         ),
     ] = None,
     copies: Annotated[
-        int, typer.Option("--copies", metavar="N", help="Copies to print (1-100).")
-    ] = 1,
+        int | None, typer.Option("--copies", metavar="N", help="Copies to print (1-100).")
+    ] = None,
 ) -> None:
     """Print-ready cut-out dialogue cards, with backs for duplex."""
     from .cards import CardOptions, render_cards
     from .printing import print_pdf, sides_for
 
+    # A saved printer profile fills what the command line leaves open; an option given
+    # on the command line wins.
+    profile = _profile(printer) if send and printer else None
+    if profile is not None:
+        typer.echo(f"kit: using the saved settings for {printer}: {profile.summary()}", err=True)
+    paper_name = paper_name or Paper(profile.paper if profile else "a4")
+    duplex = duplex or Duplex(profile.duplex if profile else "long")
+    copies = copies if copies is not None else profile.copies if profile else 1
+    if back_offset is None and profile is not None:
+        back_offset = ",".join(f"{v:g}" for v in profile.back_offset)
+    back_offset = back_offset or "0,0"
     if not 1 <= copies <= MAX_COPIES:
         raise typer.BadParameter(f"give a number from 1 to {MAX_COPIES}", param_hint="--copies")
     if printer is not None and not send:
@@ -466,6 +483,133 @@ def cards_command(
             f"sent to {printer or 'the default printer'}: job {job.job_id}, "
             f"{copies} cop{'y' if copies == 1 else 'ies'}, {sides}"
         )
+
+
+printer_app = typer.Typer(
+    help="Printer profiles: a calibration kept per printer for kit cards --print --printer.",
+    no_args_is_help=True,
+)
+app.add_typer(printer_app, name="printer")
+PrinterArgument = Annotated[str, typer.Argument(metavar="NAME", help="The CUPS printer name.")]
+
+
+def _profile(name: str) -> Any:
+    """The saved profile of printer `name`, or None."""
+    from .printers import check_name, load_profiles
+
+    return load_profiles().get(check_name(name))
+
+
+@printer_app.command("list")
+@reports_errors
+def printer_list() -> None:
+    """The printers with saved settings."""
+    from .printers import load_profiles, profiles_path
+
+    profiles = load_profiles()
+    if not profiles:
+        typer.echo(f"no printer settings saved yet ({profiles_path()})")
+    for name, profile in sorted(profiles.items()):
+        typer.echo(f"{name}: {profile.summary()}")
+
+
+@printer_app.command("show")
+@reports_errors
+def printer_show(name: PrinterArgument) -> None:
+    """One printer's saved settings."""
+    from .printers import profiles_path
+
+    profile = _profile(name)
+    if profile is None:
+        raise InputError(f"no saved settings for printer {name!r} in {profiles_path()}")
+    typer.echo(f"{name}: {profile.summary()}")
+
+
+@printer_app.command("set")
+@reports_errors
+def printer_set(
+    name: PrinterArgument,
+    back_offset: Annotated[
+        str | None,
+        typer.Option("--back-offset", metavar="X,Y", help="mm, as read off the calibration."),
+    ] = None,
+    duplex: Annotated[
+        Duplex | None, choice(Duplex, "--duplex", help="The edge the printer flips on.")
+    ] = None,
+    paper_name: Annotated[Paper | None, choice(Paper, "--paper", help="Its paper.")] = None,
+    copies: Annotated[
+        int | None, typer.Option("--copies", metavar="N", help="Copies by default (1-100).")
+    ] = None,
+) -> None:
+    """Save settings for a printer (the ones not given keep their value)."""
+    from .printers import Profile, check_name, load_profiles, save_profiles
+
+    profiles = load_profiles()  # a damaged file stops here, before anything is written
+    old = profiles.get(check_name(name)) or Profile()
+    changes: dict[str, Any] = {}
+    if back_offset is not None:
+        offset = _offset(back_offset)
+        if not all(abs(v) <= 20 for v in offset):
+            raise typer.BadParameter("each from -20 to 20 mm", param_hint="--back-offset")
+        changes["back_offset"] = list(offset)
+    if duplex is not None:
+        changes["duplex"] = duplex.value
+    if paper_name is not None:
+        changes["paper"] = paper_name.value
+    if copies is not None:
+        if not 1 <= copies <= MAX_COPIES:
+            raise typer.BadParameter(f"give a number from 1 to {MAX_COPIES}", param_hint="--copies")
+        changes["copies"] = copies
+    profiles[name] = Profile.model_validate({**old.model_dump(), **changes})
+    path = save_profiles(profiles)
+    typer.echo(f"saved {name}: {profiles[name].summary()} ({path})")
+
+
+@printer_app.command("remove")
+@reports_errors
+def printer_remove(name: PrinterArgument) -> None:
+    """Forget a printer's settings."""
+    from .printers import load_profiles, profiles_path, save_profiles
+
+    profiles = load_profiles()
+    if profiles.pop(name, None) is None:
+        raise InputError(f"no saved settings for printer {name!r} in {profiles_path()}")
+    save_profiles(profiles)
+    typer.echo(f"removed {name}")
+
+
+@printer_app.command("calibrate")
+@reports_errors
+def printer_calibrate(
+    name: PrinterArgument,
+    duplex: Annotated[
+        Duplex | None, choice(Duplex, "--duplex", help="The edge the printer flips on.")
+    ] = None,
+    paper_name: Annotated[Paper | None, choice(Paper, "--paper", help="Its paper.")] = None,
+) -> None:
+    """Print the calibration sheet on a printer; then save what you read with `set`."""
+    import tempfile
+
+    from .calibrate import render_calibration
+    from .presets import paper
+    from .printing import print_pdf, sides_for
+
+    profile = _profile(name)
+    side = duplex.value if duplex else profile.duplex if profile else "long"
+    sheet = paper_name.value if paper_name else profile.paper if profile else "a4"
+    data = render_calibration(paper(sheet), side)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "kalibrering.pdf"
+        path.write_bytes(data)
+        job = print_pdf(
+            path, printer=name, sides=sides_for("duplex", side), media=paper(sheet).cups_media,
+            title="kalibrering",
+        )  # fmt: skip
+    typer.echo(
+        f"sent the calibration sheet to {name}: job {job.job_id}, {sides_for('duplex', side)}; "
+        f"read the X and Y scales at the middle cross, then: "
+        f"kit printer set {name} --back-offset X,Y --duplex {side} --paper {sheet}"
+    )
 
 
 ToolArgument = Annotated[
@@ -723,7 +867,6 @@ def slides_command(
     """Slides (16:9 PDF) for a projector: a tool's workshop, or a deck."""
     from .document import page_count
     from .documents import deck_slides_markdown, tool_slides_markdown
-    from .errors import InputError
     from .schedule import fit
     from .slides import slides_pdf
 

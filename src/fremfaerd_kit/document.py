@@ -59,6 +59,9 @@ BODY_PT = 10.0
 LINE_GAP = 9 * MM
 """Distance between ruled writing lines."""
 INK = colors.HexColor("#1A1A1A")
+_CELL_FONT = [("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR)]
+"""A table's own font (ReportLab's default is Helvetica, which a PDF would then name without
+embedding it, even though every cell holds a paragraph in the kit's font)."""
 MUTED = colors.HexColor("#555555")
 RULE = colors.HexColor("#9A9A9A")
 
@@ -224,6 +227,7 @@ def _fields(text: str, styles: dict[str, ParagraphStyle], width: float) -> Flowa
     table.setStyle(
         TableStyle(
             [
+                *_CELL_FONT,
                 ("LINEBELOW", (1, 0), (1, -1), 0.5, RULE),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("TOPPADDING", (0, 0), (-1, -1), 7),
@@ -314,6 +318,7 @@ class _Builder:
         table.setStyle(
             TableStyle(
                 [
+                    *_CELL_FONT,
                     ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(self.look.tint)),
                     ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(self.look.accent)),
                     ("LEFTPADDING", (0, 0), (-1, -1), 10),
@@ -347,6 +352,7 @@ class _Builder:
         table.setStyle(
             TableStyle(
                 [
+                    *_CELL_FONT,
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, 0), 1, colors.HexColor(self.look.accent)),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
@@ -388,6 +394,7 @@ class _Builder:
         table.setStyle(
             TableStyle(
                 [
+                    *_CELL_FONT,
                     ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(colour)),
                     ("LEFTPADDING", (0, 0), (-1, -1), pad * 1.5),
                     ("TOPPADDING", (0, 0), (-1, -1), pad),

@@ -56,8 +56,13 @@ class _KitFont(TTFont):  # type: ignore[misc]  # ReportLab has no type hints
 @cache
 def register() -> None:
     """Register the kit's fonts with ReportLab once per process."""
+    from reportlab import rl_config
+
     for name, filename in _FILES.items():
         pdfmetrics.registerFont(_KitFont(name, str(fonts_dir() / filename)))
+    # Every canvas starts in the kit's own font, not in Helvetica: a PDF that names a font
+    # it does not embed fails a print shop's preflight, even when no text uses it.
+    rl_config.canvas_basefontname = REGULAR
 
 
 @cache

@@ -121,7 +121,7 @@ def _plan(
         for r in range(rows)
         for c in range(cols)
     )
-    marks = tuple(m for cell in cells for m in corner_marks(cell, bleed))
+    marks = marks_for(cells, bleed)
     return Sheet(
         page_w, page_h, bleed, cells, marks, scale_bar=(left, margin + 1.5 * MM), fold_x=fold_x
     )
@@ -137,6 +137,74 @@ def corner_marks(cell: Rect, bleed: float) -> list[Segment]:
             marks.append((x + sx * start, y, x + sx * (start + length), y))
             marks.append((x, y + sy * start, x, y + sy * (start + length)))
     return marks
+
+
+def marks_for(cells: tuple[Rect, ...] | list[Rect], bleed: float) -> tuple[Segment, ...]:
+    """The crop marks of `cells`, each stopped `mark_clearance` short of every other card's
+    bleed (its trim, without bleed), so that a slightly off cut leaves no stub of a mark on
+    a neighbour; a mark left shorter than a third of its length is left out."""
+    geo = print_spec().sheet
+    clearance = (geo["mark_clearance"]) * MM
+    least = geo["mark_length"] * MM / 3
+    out: list[Segment] = []
+    for i, cell in enumerate(cells):
+        others = [c.grow(bleed + clearance) for j, c in enumerate(cells) if j != i]
+        for mark in corner_marks(cell, bleed):
+            clipped = _clipped(mark, others)
+            if (
+                clipped is not None
+                and abs(clipped[2] - clipped[0]) + abs(clipped[3] - clipped[1]) >= least
+            ):
+                out.append(clipped)
+    return tuple(out)
+
+
+def _clipped(mark: Segment, boxes: list[Rect]) -> Segment | None:
+    """`mark` (from its start near its own card outwards) cut where it enters a box."""
+    x1, y1, x2, y2 = mark
+    for box in boxes:
+        if y1 == y2 and box.y < y1 < box.top:  # horizontal
+            if x2 > x1 and x1 < box.right and box.x < x2:
+                x2 = max(x1, box.x)
+            elif x2 < x1 and box.x < x1 and x2 < box.right:
+                x2 = min(x1, box.right)
+        elif x1 == x2 and box.x < x1 < box.right:  # vertical
+            if y2 > y1 and y1 < box.top and box.y < y2:
+                y2 = max(y1, box.y)
+            elif y2 < y1 and box.y < y1 and y2 < box.top:
+                y2 = min(y1, box.top)
+    return None if (x1, y1) == (x2, y2) else (x1, y1, x2, y2)
+
+
+Extent = tuple[float, float, float, float]
+
+
+def back_extents(rects: list[Rect], reach: float) -> list[Extent]:
+    """How far each back's colour runs past its trim (left, bottom, right, top).
+
+    `reach` where no card is near; towards a neighbour, at most half the way, so that each
+    point of the gutter takes the colour of the nearest card and no colour overlaps
+    another. A duplex printer that misregisters the back by less than that shows the
+    card's own colour at its edge, not a white strip.
+    """
+    out: list[Extent] = []
+    for r in rects:
+        left = bottom = right = top = reach
+        for n in rects:
+            if n is r:
+                continue
+            beside = n.y < r.top and r.y < n.top
+            above_below = n.x < r.right and r.x < n.right
+            if beside and n.right <= r.x:
+                left = min(left, (r.x - n.right) / 2)
+            if beside and n.x >= r.right:
+                right = min(right, (n.x - r.right) / 2)
+            if above_below and n.top <= r.y:
+                bottom = min(bottom, (r.y - n.top) / 2)
+            if above_below and n.y >= r.top:
+                top = min(top, (n.y - r.top) / 2)
+        out.append((left, bottom, right, top))
+    return out
 
 
 def mirror_for_fold(sheet: Sheet, rect: Rect) -> Rect:

@@ -62,9 +62,12 @@ class SourceFile:
         return Problem(self.locate(key_path), message)
 
 
-def load_yaml(path: Path, *, inside: Path | None = None) -> SourceFile:
-    """Read `path` (through the reading gate) as UTF-8 YAML; raise `ContentError`."""
-    text = decode_text(read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="YAML file"), path)
+def load_yaml(path: Path, *, inside: Path | None = None, remember: bool = True) -> SourceFile:
+    """Read `path` (through the reading gate) as UTF-8 YAML; raise `ContentError`.
+
+    `remember=False` for a file the command will itself rewrite (the printer profiles)."""
+    raw = read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="YAML file", remember=remember)
+    text = decode_text(raw, path)
     if not text.strip():
         raise fail(path, "is empty; expected a YAML mapping with a `kind`")
     source = SourceFile(path, None)
