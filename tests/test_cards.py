@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fremfaerd_kit.cards import CardOptions, Face, category_label, render_cards
+from fremfaerd_kit.cards import CardOptions, Face, category_label, deck_version, render_cards
 from fremfaerd_kit.colours import MIN_CONTRAST, contrast, lightness, text_on
 from fremfaerd_kit.errors import ContentError, InputError
 from fremfaerd_kit.library import Library, load_library
@@ -34,9 +34,11 @@ def expected_front_words(face: Face) -> list[str]:
 
 
 def expected_back_words(face: Face) -> list[str]:
+    """The deck's title, the category, then the stamp at the foot: deck id and version."""
     category = face.category
     label = category.heading or category_label(category)
-    return [*face.placed.deck.title.split(), *label.split()]
+    deck = face.placed.deck
+    return [*deck.title.split(), *label.split(), deck.id, "·", deck_version(deck)]
 
 
 def sheets_of(result, per: int):

@@ -176,3 +176,90 @@ def test_calibration_sheet_is_legible_and_says_which_cross_to_read(tmp_path: Pat
                 assert not a.intersects(b), (text_a, text_b)
     back = " ".join(pymupdf.open(out)[1].get_text().split())
     assert "Aflæs ved krydset i midten." in back
+
+
+# --- a version on every card -------------------------------------------------------------
+
+OWN_SOURCES = """kind: sources
+sources:
+  - id: egen-udgivelse
+    title: Vores egne spørgsmål
+    publisher: Eksempel Kommune
+    url: https://example.org/kort?udgave=2
+"""
+OWN_DECK = """kind: deck
+id: egne
+title: Egne spørgsmål
+short_title: Egne
+source:
+  publication: egen-udgivelse
+  section: Hele sættet
+categories:
+  - id: hverdag
+    name: Hverdag
+    colour: "#1D3B5A"
+cards:
+  - id: k1
+    category: hverdag
+    question: {question}
+"""
+
+
+def own_content(folder: Path, question: str = "Hvad fylder mest i jeres hverdag?") -> Path:
+    folder.mkdir(exist_ok=True)
+    (folder / "sources.yaml").write_text(OWN_SOURCES, encoding="utf-8")
+    (folder / "egne.yaml").write_text(OWN_DECK.format(question=question), encoding="utf-8")
+    return folder
+
+
+def stamps(pdf: Path) -> list[str]:
+    back = pymupdf.open(pdf)[1]
+    return [
+        " ".join(line.split())
+        for line in back.get_text().splitlines()
+        if line.startswith("egne ·") or line.startswith("dialogkort ·")
+    ]
+
+
+def test_every_back_carries_the_deck_and_its_content_version(tmp_path: Path) -> None:
+    from fremfaerd_kit.cards import deck_version
+    from fremfaerd_kit.library import load_library
+
+    content = own_content(tmp_path / "egne")
+    out = tmp_path / "a.pdf"
+    assert run_kit("--content", str(content), "cards", "egne", "-o", str(out)).returncode == 0
+    version = deck_version(load_library([content]).deck("egne"))
+    assert stamps(out) == [f"egne · {version}"]
+    # The same deck with one word changed is another version.
+    own_content(content, "Hvad fylder mindst i jeres hverdag?")
+    assert run_kit("--content", str(content), "cards", "egne", "-o", str(out)).returncode == 0
+    (changed,) = stamps(out)
+    assert changed.startswith("egne · ") and changed != f"egne · {version}"
+    # The built-in deck: one stamp per back on the sheet.
+    result = run_kit("cards", "-o", str(out))
+    assert result.returncode == 0
+    assert len(set(stamps(out))) == 1 and len(stamps(out)) == 9
+
+
+def test_qr_code_on_the_back_decodes_to_the_publications_address(tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("zbarimg") is None or shutil.which("pdftoppm") is None:
+        skip_or_fail("no zbarimg or pdftoppm (Debian: zbar-tools, poppler-utils)")
+    content = own_content(tmp_path / "egne")
+    out = tmp_path / "qr.pdf"
+    result = run_kit("--content", str(content), "cards", "egne", "--qr", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", "2", "-l", "2", "-singlefile",
+                    str(out), str(tmp_path / "back")], check=True)  # fmt: skip
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(tmp_path / "back.png")],
+                             capture_output=True, text=True)  # fmt: skip
+    assert decoded.stdout.split() == ["https://example.org/kort?udgave=2"]
+
+
+def test_qr_without_an_address_in_the_content_is_a_located_error(tmp_path: Path) -> None:
+    out = tmp_path / "qr.pdf"
+    result = run_kit("cards", "--qr", "-o", str(out))
+    assert result.returncode == 2
+    assert "dialogkort.yaml:" in result.stderr and "--qr needs an address" in result.stderr
+    assert not out.exists()

@@ -6,6 +6,7 @@ does not fit is reported (with all other problems) before a page exists.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 from collections.abc import Iterator, Sequence
@@ -50,6 +51,8 @@ class CardOptions:
     """The deck's guidance (intro, steps, notes, full credit) as cards ahead of the deck."""
     warmup: bool = True
     """The deck's warm-up topics as cards, marked as warm-up, after the instructions."""
+    qr: bool = False
+    """A QR code on each back with the address of the deck's source publication."""
 
 
 INSTRUCTION = "kit-vejledning"
@@ -92,6 +95,10 @@ class BackPlan:
     category: Category
     text_colour: str
     title: Fitted
+    stamp: str = ""
+    """`dialogkort · 3f9a2c1`: the deck and the version of its content, small at the foot."""
+    qr: str | None = None
+    """The address the back's QR code holds, or None for no QR code."""
 
 
 @dataclass
@@ -224,9 +231,10 @@ def added_category(category_id: str) -> Category:
 class _Planner:
     """Fits every card's text and checks glyphs and contrast; collects every problem."""
 
-    def __init__(self, library: Library, size: CardSize) -> None:
+    def __init__(self, library: Library, size: CardSize, qr: bool = False) -> None:
         self.library = library
         self.size = size
+        self.qr = qr
         spec = print_spec()
         self.geo = spec.card
         self.floor = spec.min_pt
@@ -466,7 +474,26 @@ class _Planner:
             why = fonts.unprintable(text, fonts.BOLD)
             if why:
                 self.problems.append(Problem(self.where(deck, key), why))
-        return BackPlan(deck, category, self.band_text(deck, category), title)
+        url = None
+        if self.qr:
+            url = self.library.publications[deck.source.publication].url
+            if url is None:
+                self.problems.append(
+                    Problem(
+                        self.where(deck, ("source", "publication")),
+                        f"deck `{deck.id}`: --qr needs an address of its publication "
+                        f"`{deck.source.publication}`; the content gives none (add `url:` to "
+                        "the publication in your own content)",
+                    )
+                )
+        stamp = f"{deck.id} · {deck_version(deck)}"
+        return BackPlan(deck, category, self.band_text(deck, category), title, stamp, url)
+
+
+def deck_version(deck: Deck) -> str:
+    """Seven hex digits that change whenever anything in the deck's content changes, so a
+    printed deck can be told from a newer one."""
+    return hashlib.sha256(deck.model_dump_json().encode()).hexdigest()[:7]
 
 
 def _index(deck: Deck, card: Card) -> int:
@@ -487,11 +514,15 @@ def _body_box(size: CardSize) -> Rect:
 
 
 def plan_cards(
-    library: Library, groups: list[list[PlacedCard]], size: CardSize, backs: bool
+    library: Library,
+    groups: list[list[PlacedCard]],
+    size: CardSize,
+    backs: bool,
+    qr: bool = False,
 ) -> tuple[list[list[FrontPlan]], dict[tuple[str, str], BackPlan]]:
     """Plan every front (and back) or raise `ContentError` with every problem found."""
     fonts.register()
-    planner = _Planner(library, size)
+    planner = _Planner(library, size, qr)
     fronts = [[plan for placed in group for plan in planner.fronts(placed)] for group in groups]
     back_plans: dict[tuple[str, str], BackPlan] = {}
     if backs:
@@ -583,7 +614,10 @@ def draw_back(c: Canvas, cell: Rect, plan: BackPlan, bleed: float) -> None:
     placed wherever it is needed (less to draw for big decks, and one object for a
     printer to rasterise).
     """
-    name = f"back-{plan.deck.id}-{plan.category.id}-{cell.w:.3f}x{cell.h:.3f}-{bleed:.3f}"
+    name = (
+        f"back-{plan.deck.id}-{plan.category.id}-{cell.w:.3f}x{cell.h:.3f}-{bleed:.3f}"
+        f"{'-qr' if plan.qr else ''}"
+    )
     if not c.hasForm(name):
         edge = bleed + 1  # a point beyond the colour: the form's clip must not shave its edge
         c.beginForm(name, -edge, -edge, cell.w + edge, cell.h + edge)
@@ -605,7 +639,37 @@ def _draw_back_face(c: Canvas, cell: Rect, plan: BackPlan, bleed: float) -> None
     _draw_fitted(
         t, plan.title, cell.x + safe, top, plan.text_colour, centre_width=cell.w - 2 * safe
     )
+    if plan.stamp:  # the text colour is still the title's
+        pt = float(geo["stamp_pt"])
+        wide = fonts.width(plan.stamp, fonts.REGULAR, pt)
+        x = cell.x + (safe if plan.qr else (cell.w - wide) / 2)
+        t.put(x, cell.y + safe + 0.3 * pt, fonts.REGULAR, pt, plan.stamp)  # descenders inside
     t.draw()
+    if plan.qr:
+        side = min(float(geo["qr"]) * MM, cell.w * 0.3)
+        _draw_qr(c, plan.qr, cell.right - safe - side, cell.y + safe, side)
+
+
+def _draw_qr(c: Canvas, data: str, x: float, y: float, side: float) -> None:
+    """A QR code of `data`, `side` wide with its quiet zone, dark modules on white."""
+    import segno
+
+    code = segno.make(data, error="m", micro=False)
+    matrix = code.matrix
+    quiet = 2  # modules of white around (a printed card's edge and colour give the rest)
+    modules = len(matrix) + 2 * quiet
+    unit = side / modules
+    c.saveState()
+    c.setFillColor(HexColor("#FFFFFF"))
+    c.rect(x, y, side, side, stroke=0, fill=1)
+    c.setFillColor(HexColor("#000000"))
+    path = c.beginPath()
+    for row, line in enumerate(matrix):
+        for col, dark in enumerate(line):
+            if dark:
+                path.rect(x + (col + quiet) * unit, y + side - (row + quiet + 1) * unit, unit, unit)
+    c.drawPath(path, stroke=0, fill=1)
+    c.restoreState()
 
 
 def draw_marks(c: Canvas, sheet: Sheet) -> None:
@@ -666,7 +730,7 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
         options = CardOptions(**{**options.__dict__, "seed": seed})
     groups = select_cards(library, deck_ids, options)
     backs = options.backs != "none"
-    fronts, back_plans = plan_cards(library, groups, size, backs)
+    fronts, back_plans = plan_cards(library, groups, size, backs, options.qr)
     bleed = bleed_mm * MM
     buffer = io.BytesIO()
     c = Canvas(buffer, invariant=True, pageCompression=1)

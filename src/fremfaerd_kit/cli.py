@@ -391,6 +391,10 @@ def cards_command(
         bool,
         typer.Option("--calibrate", help="Write a two-sided test sheet for --back-offset instead."),
     ] = False,
+    qr: Annotated[
+        bool,
+        typer.Option("--qr", help="A QR code on each back: the address of the deck's source."),
+    ] = False,
     send: Annotated[bool, typer.Option("--print", help="Also send the PDF to CUPS.")] = False,
     printer: Annotated[
         str | None,
@@ -441,6 +445,7 @@ def cards_command(
         seed=seed,
         instructions=instructions,
         warmup=warmup,
+        qr=qr,
     )
     if calibrate:
         from .calibrate import render_calibration

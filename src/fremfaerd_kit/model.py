@@ -46,6 +46,9 @@ class Publication(Model):
     publisher: str = Field(description="who published it (may be empty when unknown)")
     date: str | None = Field(None, description="publication date, YYYY-MM-DD, when known")
     short: str | None = Field(None, description="the short credit printed on every card")
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]{1,500}$")] | None = Field(
+        None, description="where the publication can be read (the QR code of `kit cards --qr`)"
+    )
 
     @property
     def credit(self) -> str:
