@@ -6,7 +6,7 @@ BIN = $(VENV)/bin
 # Debian packages the tests use: PDF to text/PNG, a real CUPS with the cups-pdf backend,
 # and a real browser with its driver for the facilitator screen.
 SYSTEM_PACKAGES = poppler-utils cups-daemon cups-client printer-driver-cups-pdf \
-	chromium chromium-driver zbar-tools
+	chromium chromium-driver zbar-tools ghostscript
 # The axe-core accessibility engine (npm), run inside that browser by the tests.
 AXE_VERSION = 4.14.1
 AXE = $(VENV)/node/node_modules/axe-core/axe.min.js

@@ -168,12 +168,14 @@ PageLog {root / "log" / "page_log"}
             time.sleep(0.2)
         config.write_text(f"Out {root / 'out'}\nAnonDirName {root / 'out'}\n")
         queue = "kit-test"
-        subprocess.run(
-            ["lpadmin", "-p", queue, "-E", "-v", f"cups-pdf:/{instance}", "-P", str(PPD)],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        command = ["lpadmin", "-p", queue, "-E", "-v", f"cups-pdf:/{instance}", "-P", str(PPD)]
+        for _attempt in range(10):  # a scheduler that has just started may refuse at first
+            added = subprocess.run(command, env=env, capture_output=True, text=True)
+            if added.returncode == 0:
+                break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"lpadmin could not add the test queue: {added.stderr.strip()}")
         yield Cups(root, socket, queue, root / "out", root / "spool")
     finally:
         daemon.terminate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
@@ -263,3 +264,97 @@ def test_qr_without_an_address_in_the_content_is_a_located_error(tmp_path: Path)
     assert result.returncode == 2
     assert "dialogkort.yaml:" in result.stderr and "--qr needs an address" in result.stderr
     assert not out.exists()
+
+
+# --- PDF/X-1a for the print shop ------------------------------------------------------------
+
+
+def test_shop_layout_passes_the_pdfx_1a_preflight(tmp_path: Path) -> None:
+    from .preflight import preflight
+
+    out = tmp_path / "shop.pdf"
+    result = run_kit("cards", "--layout", "shop", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert preflight(out) == []
+    # The same cards give the same bytes (document ID included).
+    again = tmp_path / "again.pdf"
+    assert run_kit("cards", "--layout", "shop", "-o", str(again)).returncode == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_the_preflight_finds_what_a_sheet_for_an_office_printer_lacks(tmp_path: Path) -> None:
+    from .preflight import preflight
+
+    out = tmp_path / "sheet.pdf"
+    assert run_kit("cards", "-o", str(out)).returncode == 0
+    problems = preflight(out)
+    assert "Info GTS_PDFXVersion is not PDF/X-1:2003" in problems
+    assert "0 GTS_PDFX output intents, not 1" in problems
+    assert any(p.startswith("page 1: RGB colour") for p in problems)
+    assert "page 1 has no TrimBox" in problems
+
+
+def test_shop_text_is_black_ink_only_and_colours_are_cmyk(library: Library) -> None:
+    import pikepdf
+
+    result = render_cards(library, ["dialogkort"], CardOptions(layout="shop", only=("vaerdi",)))
+    with pikepdf.open(io.BytesIO(result.pdf)) as doc:
+        fills = [
+            tuple(float(v) for v in operands)
+            for operands, operator in pikepdf.parse_content_stream(doc.pages[-2])
+            if str(operator) == "k"
+        ]
+    assert (0.0, 0.0, 0.0, 1.0) in fills  # the question, in pure black
+    assert all(len(f) == 4 and all(0 <= v <= 1 for v in f) for f in fills)
+    assert all(sum(f) <= 3.3 for f in fills)  # within FOGRA39's total ink limit
+
+
+def _grey(renderer: str, pdf: Path, page: int, folder: Path):
+    from PIL import Image
+
+    out = folder / f"{renderer}-{pdf.stem}-{page}.png"
+    if renderer == "gs":
+        command = [
+            "gs",
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-sDEVICE=pnggray",
+            "-r50",
+            f"-dFirstPage={page}",
+            f"-dLastPage={page}",
+            f"-sOutputFile={out}",
+            str(pdf),
+        ]
+    else:
+        command = ["pdftoppm", "-png", "-gray", "-r", "50", "-f", str(page), "-l", str(page),
+                   "-singlefile", str(pdf), str(out.with_suffix(""))]  # fmt: skip
+    try:
+        subprocess.run(command, check=True, capture_output=True)
+    except FileNotFoundError:
+        skip_or_fail(f"no {command[0]} (Debian: ghostscript, poppler-utils)")
+    return Image.open(out).convert("L")
+
+
+def _correlation(a, b) -> float:
+    x, y = a.tobytes(), b.tobytes()
+    n = len(x)
+    mx, my = sum(x) / n, sum(y) / n
+    sxy = sum((i - mx) * (j - my) for i, j in zip(x, y, strict=True))
+    sx = sum((i - mx) ** 2 for i in x) ** 0.5
+    sy = sum((j - my) ** 2 for j in y) ** 0.5
+    return sxy / (sx * sy) if sx and sy else float(x == y)
+
+
+def test_the_shop_pdf_opens_in_ghostscript_and_poppler_and_looks_like_the_rgb_one(
+    library: Library, tmp_path: Path
+) -> None:
+    options = {"layout": "shop", "only": ("vaerdi", "droemmer")}
+    rgb, cmyk = tmp_path / "rgb.pdf", tmp_path / "cmyk.pdf"
+    rgb.write_bytes(render_cards(library, ["dialogkort"], CardOptions(pdfx=False, **options)).pdf)
+    cmyk.write_bytes(render_cards(library, ["dialogkort"], CardOptions(**options)).pdf)
+    for renderer in ("gs", "poppler"):
+        for page in range(1, 5):
+            a, b = _grey(renderer, rgb, page, tmp_path), _grey(renderer, cmyk, page, tmp_path)
+            assert a.size == b.size
+            assert _correlation(a, b) > 0.98, (renderer, page)

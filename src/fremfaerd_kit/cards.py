@@ -53,6 +53,8 @@ class CardOptions:
     """The deck's warm-up topics as cards, marked as warm-up, after the instructions."""
     qr: bool = False
     """A QR code on each back with the address of the deck's source publication."""
+    pdfx: bool | None = None
+    """PDF/X-1a (CMYK) for the print shop; default: for the shop layout, not for sheets."""
 
 
 INSTRUCTION = "kit-vejledning"
@@ -749,7 +751,12 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
         pages = _sheet_pages(c, sheet, fronts, back_plans, options, bleed)
         per_sheet, sheets = len(sheet.cells), [sheet]
     c.save()
-    return CardsResult(buffer.getvalue(), placed, pages, per_sheet, seed, sheets, faces)
+    pdf = buffer.getvalue()
+    if options.pdfx or (options.pdfx is None and options.layout == "shop"):
+        from .pdfx import to_pdfx
+
+        pdf = to_pdfx(pdf, f"{titles} – kort")
+    return CardsResult(pdf, placed, pages, per_sheet, seed, sheets, faces)
 
 
 def _sheet_pages(
