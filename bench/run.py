@@ -26,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 KIT = [sys.executable, "-m", "fremfaerd_kit"]
 FONTS = REPO / "src" / "fremfaerd_kit" / "fonts"
+FLOOR = Path(__file__).resolve().parent / "floor.py"
 CATEGORIES = [("hverdag", "#1D3B5A"), ("borgere", "#7A2E39"), ("kompetencer", "#2F5D3A"),
               ("samarbejde", "#5B3F86")]  # fmt: skip
 
@@ -34,14 +35,16 @@ CATEGORIES = [("hverdag", "#1D3B5A"), ("borgere", "#7A2E39"), ("kompetencer", "#
 class Measure:
     name: str
     seconds: float
+    cpu: float
     peak_mb: float
     output_kb: float | None
 
 
 def run(
     cmd: list[str], cwd: Path, output: Path | None, runs: int
-) -> tuple[float, float, float | None]:
-    times, peaks = [], []
+) -> tuple[float, float, float, float | None]:
+    """Median wall time, median CPU time (user + system), largest peak RSS, output size."""
+    times, cpus, peaks = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -51,12 +54,13 @@ def run(
             raise SystemExit(
                 f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}"
             )
+        cpus.append(usage.ru_utime + usage.ru_stime)
         peaks.append(usage.ru_maxrss / 1024)  # kB on Linux
     size = None
     if output is not None:
         size = (sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
                 if output.is_dir() else output.stat().st_size) / 1024  # fmt: skip
-    return statistics.median(times), max(peaks), size
+    return statistics.median(times), statistics.median(cpus), max(peaks), size
 
 
 def cards(count: int) -> list[tuple[str, str, str]]:
@@ -128,15 +132,19 @@ def main() -> None:
         work = Path(tmp)
 
         def case(name: str, cmd: list[str], output: Path | None, runs: int = args.runs) -> None:
-            seconds, peak, size = run(cmd, work, output, runs)
-            rows.append(Measure(name, seconds, peak, size))
-            print(f"{name:<42} {seconds:7.2f} s {peak:7.0f} MB", flush=True)
+            seconds, cpu, peak, size = run(cmd, work, output, runs)
+            rows.append(Measure(name, seconds, cpu, peak, size))
+            print(f"{name:<42} {seconds:7.2f} s {cpu:7.2f} s cpu {peak:7.0f} MB", flush=True)
 
         case("kit --help (cold start)", [*KIT, "--help"], None)
         case("kit cards (dialogkort, 35 cards)", [*KIT, "cards", "-o", "d.pdf"], work / "d.pdf")
         case("kit agenda vaerktoej2 --minutes 90", [*KIT, "agenda", "vaerktoej2", "--minutes", "90",
              "-o", "a.pdf"], work / "a.pdf")  # fmt: skip
         case("kit build (default kit)", [*KIT, "build", "-q", "-o", "kit"], work / "kit")
+        case("kit present vaerktoej2 (facilitator screen)", [*KIT, "present", "vaerktoej2",
+             "-o", "p.html"], work / "p.html")  # fmt: skip
+        case("kit cards --layout shop (PDF/X-1a)", [*KIT, "cards", "--layout", "shop", "-o",
+             "s.pdf"], work / "s.pdf")  # fmt: skip
         for n in (int(s) for s in args.sizes.split(",")):
             content = work / f"deck{n}"
             content.mkdir()
@@ -144,6 +152,8 @@ def main() -> None:
             runs = args.runs if n < 4000 else max(3, args.runs // 2)
             case(f"kit cards, {n} generated cards", [*KIT, "--content", str(content), "cards",
                  "bench", "-o", f"c{n}.pdf"], work / f"c{n}.pdf", runs)  # fmt: skip
+            case(f"bare ReportLab, same {n} cards", [sys.executable, str(FLOOR), str(n),
+                 f"f{n}.pdf"], work / f"f{n}.pdf", runs)  # fmt: skip
             if have_typst:
                 source = work / f"c{n}.typ"
                 source.write_text(typst_source(n), encoding="utf-8")
@@ -164,26 +174,33 @@ def write_report(rows: list[Measure], have_typst: bool, out: Path) -> None:
         "",
         f"Measured by `bench/run.py` on {platform.system()} {platform.release()}, {cpu}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}. Each row is a fresh "
-        "process (cold start included): median wall time, largest peak RSS, size written.",
+        "process (cold start included): median wall time, median CPU time (user + system; "
+        "steadier than wall time on a busy machine), largest peak RSS, size written.",
         "",
-        "| case | time | peak memory | output |",
-        "| --- | ---: | ---: | ---: |",
+        "| case | wall | CPU | peak memory | output |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     for m in rows:
         size = f"{m.output_kb:,.0f} kB" if m.output_kb is not None else "–"
-        lines.append(f"| {m.name} | {m.seconds:.2f} s | {m.peak_mb:.0f} MB | {size} |")
+        lines.append(
+            f"| {m.name} | {m.seconds:.2f} s | {m.cpu:.2f} s | {m.peak_mb:.0f} MB | {size} |"
+        )
     by_name = {m.name: m for m in rows}
     ratios = []
     for m in rows:
         if m.name.startswith("kit cards, "):
             n = m.name.split()[2]
-            t = by_name.get(f"typst, same {n} cards")
-            if t:
-                ratios.append(f"- {n} cards: kit {m.seconds:.2f} s, Typst {t.seconds:.2f} s "
-                              f"(kit/Typst = {m.seconds / t.seconds:.2f})")  # fmt: skip
+            parts = [f"- {n} cards: kit {m.cpu:.2f} s CPU"]
+            for label, key in (("Typst", f"typst, same {n} cards"),
+                               ("bare ReportLab", f"bare ReportLab, same {n} cards")):  # fmt: skip
+                other = by_name.get(key)
+                if other:
+                    parts.append(f"{label} {other.cpu:.2f} s (kit/{label} = "
+                                 f"{m.cpu / other.cpu:.2f})")  # fmt: skip
+            ratios.append(", ".join(parts))
     if ratios:
-        lines += ["", "Against Typst, same cards, same machine, same run:", "", *ratios]
-    elif not have_typst:
+        lines += ["", "Ratios of CPU time, same cards, same machine, same run:", "", *ratios]
+    if not have_typst:
         lines += ["", "No Typst in this run (it needs `pip install -e '.[bench]'`)."]
     generated = sorted(
         (int(m.name.split()[2]), m.seconds) for m in rows if m.name.startswith("kit cards, ")

@@ -19,8 +19,11 @@ def test_a_tiny_benchmark_run_reports_every_case(tmp_path: Path) -> None:
     report = out.read_text(encoding="utf-8")
     for case in ("kit --help (cold start)", "kit cards (dialogkort, 35 cards)",
                  "kit agenda vaerktoej2 --minutes 90", "kit build (default kit)",
-                 "kit cards, 9 generated cards", "kit cards, 18 generated cards"):  # fmt: skip
+                 "kit cards, 9 generated cards", "kit cards, 18 generated cards",
+                 "bare ReportLab, same 9 cards", "kit present vaerktoej2 (facilitator screen)",
+                 "kit cards --layout shop (PDF/X-1a)"):  # fmt: skip
         row = next(line for line in report.splitlines() if line.startswith(f"| {case} |"))
         seconds = float(row.split("|")[2].strip().removesuffix(" s"))
         assert seconds > 0, row
     assert "- 9 to 18 cards: " in report
+    assert "- 9 cards: kit " in report and "kit/bare ReportLab = " in report

@@ -155,7 +155,10 @@ def web_font(weight: str, characters: Iterable[str]) -> bytes:
 
     name = _FILES[BOLD if weight == "bold" else REGULAR]
     options = subset.Options()
-    options.layout_features = ["kern", "liga"]
+    # Kerning kept; hinting (instructions for small sizes on old screens) and ligatures
+    # dropped: the page's type is large, and the subset takes 0.07 s instead of 0.3 s.
+    options.layout_features = ["kern"]
+    options.hinting = False
     options.name_IDs = ["*"]  # keep the copyright and licence
     options.notdef_outline = True
     options.drop_tables += ["FFTM"]  # FontForge's timestamps: nothing to show
@@ -163,7 +166,7 @@ def web_font(weight: str, characters: Iterable[str]) -> bytes:
     wanted = {ord(c) for c in characters if c.isprintable() or c == " "} | {0xA0}
     subsetter.populate(unicodes=wanted)
     # recalcTimestamp off: the same page gives the same bytes (no "modified" of today).
-    with FontFile(str(fonts_dir() / name), lazy=False, recalcTimestamp=False) as font:
+    with FontFile(str(fonts_dir() / name), lazy=True, recalcTimestamp=False) as font:
         subsetter.subset(font)
         out = io.BytesIO()
         font.save(out)
