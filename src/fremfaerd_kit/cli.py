@@ -219,7 +219,14 @@ def main_options(
 def _library() -> Any:
     from .library import load_library
 
-    return load_library(State.content)
+    return _noted(load_library(State.content))
+
+
+def _noted(library: Any) -> Any:
+    """The library, its readers' notes said on standard error (`read as Windows-1252`)."""
+    for note in library.notes:
+        typer.echo(f"kit: note: {note}", err=True)
+    return library
 
 
 @app.command("list")
@@ -964,6 +971,8 @@ def build_command(
     from .kitfile import open_kit
 
     kit, library = open_kit(kit_file, State.content)
+    if not quiet:
+        _noted(library)
     folder = output or default_folder(kit_file)
     if quiet or not sys.stderr.isatty():  # a spinner only where someone watches it
         built = build_kit(kit, folder, make_zip=make_zip, library=library)
@@ -1018,17 +1027,46 @@ def _summary(built: Any) -> None:
 @app.command("init")
 @reports_errors
 def init_command(
-    path: Annotated[Path, typer.Argument(metavar="KITFILE", help="The kit file to write.")],
+    path: Annotated[
+        Path | None, typer.Argument(metavar="KITFILE", help="The kit file to write.")
+    ] = None,
+    deck: Annotated[
+        Path | None,
+        typer.Option(
+            "--deck",
+            metavar="FILE.xlsx",
+            help="Also (or only) write a starter workbook for your own cards.",
+        ),
+    ] = None,
 ) -> None:
-    """Write a commented starter kit file to edit."""
+    """Write a commented starter kit file, or a starter workbook of cards, to edit."""
     from .errors import OutputPathError
-    from .output import write_atomic
+    from .output import write_all
     from .resources import templates_dir
 
-    if path.exists():
-        raise OutputPathError(f"{path}: already exists; choose another name or remove it")
-    write_atomic(path, (templates_dir() / "kit" / "starter.yaml").read_bytes())
-    typer.echo(f"wrote {path}; edit it, then: kit build {path}")
+    if path is None and deck is None:
+        raise typer.BadParameter("give a kit file to write, or --deck FILE.xlsx")
+    if deck is not None and deck.suffix.lower() != ".xlsx":
+        raise typer.BadParameter(f"{deck}: name the workbook FILE.xlsx", param_hint="--deck")
+    files: list[tuple[Path, bytes]] = []
+    if path is not None:
+        files.append((path, (templates_dir() / "kit" / "starter.yaml").read_bytes()))
+    if deck is not None:
+        from .xlsxdeck import starter_workbook
+
+        files.append((deck, starter_workbook()))
+    for target, _ in files:
+        if target.exists() or target.is_symlink():
+            raise OutputPathError(f"{target}: already exists; choose another name or remove it")
+    write_all(files)
+    if path is not None:
+        typer.echo(f"wrote {path}; edit it, then: kit build {path}")
+    if deck is not None:
+        folder = deck.parent
+        typer.echo(
+            f"wrote {deck}; one row a card. Use it: kit --content {folder} cards {deck.stem}, "
+            f"or content: [{folder}] in a kit file"
+        )
 
 
 class Terminated(KeyboardInterrupt):

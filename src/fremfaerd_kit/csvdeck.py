@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import ContentError, Location, Problem
 from .intake import TEXT_LIMIT, fail, read_bytes
-from .yamlsource import SourceFile, decode_text
+from .yamlsource import SourceFile, decode_text, refuse_wide
 
 COLUMNS = {
     "question": "question",
@@ -50,16 +50,64 @@ MAX_CELL = 4_000
 DELIMITERS = (";", ",", "\t")
 
 
+def decode_csv(raw: bytes, path: Path) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read in.
+
+    Excel writes "CSV UTF-8" with a byte-order mark, and its Danish default "CSV
+    (semikolonsepareret)" in Windows-1252. Text that is not valid UTF-8 is read as
+    Windows-1252, which is what such a file is; bytes Windows-1252 has no letter for
+    (0x81, 0x8D, 0x8F, 0x90, 0x9D) mean neither, and are a problem naming the byte.
+    """
+    refuse_wide(raw, path)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        return decode_text(raw, path), "UTF-8 with byte-order mark" if bom else "UTF-8"
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail(
+            path,
+            f"is neither UTF-8 nor Windows-1252 (byte 0x{raw[exc.start]:02X}); save it from "
+            "Excel as CSV UTF-8",
+            line,
+        ) from None
+    return decode_text(text.encode("utf-8"), path), "Windows-1252"
+
+
+SEPARATORS = {";": "semicolon-separated", ",": "comma-separated", "\t": "tab-separated"}
+
+
 def load_csv_deck(path: Path, *, inside: Path | None = None) -> SourceFile:
     """Read `path` as a deck; rows become cards with their line numbers kept for errors."""
-    text = decode_text(read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="spreadsheet"), path)
+    raw = read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="spreadsheet")
+    text, encoding = decode_csv(raw, path)
     if not text.strip():
         raise fail(path, "the file is empty; the first row names the columns")
     delimiter, header = _header(text, path)
     problems: list[Problem] = []
     rows = _rows(text, delimiter, len(header), path, problems)
-    deck_id = slug(path.stem)
-    source = SourceFile(path, {})
+    source = deck_from_rows(path, path.stem, header, rows, problems)
+    source.note = f"read as {encoding}, {SEPARATORS[delimiter]}"
+    return source
+
+
+def deck_from_rows(
+    path: Path | str,
+    deck_name: str,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    problems: list[Problem],
+    cells: bool = False,
+) -> SourceFile:
+    """A deck's data from a spreadsheet's rows (CSV or one sheet of a workbook): each row a
+    card, each category name a category, every card's place kept for errors."""
+    deck_id = slug(deck_name)
+    source = SourceFile(path, {}, cells=cells)
     cards: list[dict[str, Any]] = []
     categories: dict[str, dict[str, Any]] = {}
     for number, row in rows:
@@ -83,13 +131,13 @@ def load_csv_deck(path: Path, *, inside: Path | None = None) -> SourceFile:
                 source.marks[("cards", index, key)] = (number, column)
     if problems:
         raise ContentError(problems)
-    title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or deck_id
+    title = deck_name.replace("-", " ").replace("_", " ").strip().capitalize() or deck_id
     source.data = {
         "kind": "deck",
         "id": deck_id,
         "title": title,
         "short_title": title,
-        "source": {"publication": CREDIT, "section": path.name},
+        "source": {"publication": CREDIT, "section": Path(str(path)).name},
         "categories": list(categories.values()),
         "cards": cards,
     }

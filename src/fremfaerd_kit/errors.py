@@ -14,13 +14,15 @@ class Location:
     line: int | None = None
     column: int | None = None
     path: str = ""
+    cells: bool = False
+    """A spreadsheet's row and column: `R12:C2`."""
 
     def __str__(self) -> str:
         parts = [str(self.file)]
         if self.line is not None:
-            parts.append(str(self.line))
+            parts.append(f"R{self.line}" if self.cells else str(self.line))
             if self.column is not None:
-                parts.append(str(self.column))
+                parts.append(f"C{self.column}" if self.cells else str(self.column))
         text = ":".join(parts)
         return f"{text}: {self.path}" if self.path else text
 

@@ -25,7 +25,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 VARIABLE_TEXTS: set[str] = set()
 """Content texts that use the kit's variables (`{{ teknologi }}`): the only texts that the
 templates' `md` filter fills in. A value of a variable or of a kit file is never run."""
-CONTENT_SUFFIXES = (*YAML_SUFFIXES, ".csv")
+CONTENT_SUFFIXES = (*YAML_SUFFIXES, ".csv", ".xlsx")
 
 
 @dataclass
@@ -37,6 +37,8 @@ class Library:
     handouts: dict[str, Handout] = field(default_factory=dict)
     publications: dict[str, Publication] = field(default_factory=dict)
     files: dict[str, SourceFile] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """What the readers did that a user should know (a CSV read as Windows-1252)."""
 
     def get(self, item_id: str) -> Item:
         """The tool, deck or handout with `item_id`; `InputError` with a suggestion if none."""
@@ -100,15 +102,22 @@ def check_files(paths: Iterable[Path | tuple[Path, Path | None]]) -> Library:
         path, inside = entry if isinstance(entry, tuple) else (entry, None)
         try:
             if path.suffix == ".csv":
-                source = load_csv_deck(path, inside=inside)
+                sources = [load_csv_deck(path, inside=inside)]
+            elif path.suffix == ".xlsx":
+                from .xlsxdeck import load_xlsx_decks
+
+                sources = load_xlsx_decks(path, inside=inside)
             else:
-                source = load_yaml(path, inside=inside)
+                sources = [load_yaml(path, inside=inside)]
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
-        item = _validate(source, problems)
-        if item is not None:
-            items.append((source, item))
+        for source in sources:
+            if source.note:
+                library.notes.append(f"{source.path}: {source.note}")
+            item = _validate(source, problems)
+            if item is not None:
+                items.append((source, item))
     seen: dict[str, SourceFile] = {}
     replaced: set[str] = set()
     for source, item in items:

@@ -45,9 +45,14 @@ def format_path(path: KeyPath) -> str:
 class SourceFile:
     """A loaded YAML document with the position of each key path in it."""
 
-    path: Path
+    path: Path | str
+    """The file; for a workbook's sheet, `file.xlsx:Sheet`."""
     data: Any
     marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    cells: bool = False
+    """Positions are a sheet's rows and columns (`R12:C2`), not lines and columns."""
+    note: str | None = None
+    """Something the reader did that the user should know (`read as Windows-1252`)."""
 
     def locate(self, key_path: KeyPath) -> Location:
         """The nearest known position of `key_path` (falling back to its parents)."""
@@ -55,7 +60,7 @@ class SourceFile:
         while probe and probe not in self.marks:
             probe = probe[:-1]
         line, column = self.marks.get(probe, (1, 1))
-        return Location(self.path, line, column, format_path(tuple(key_path)))
+        return Location(self.path, line, column, format_path(tuple(key_path)), cells=self.cells)
 
     def problem(self, key_path: KeyPath, message: str) -> Problem:
         """A `Problem` at `key_path` of this file."""
@@ -92,14 +97,19 @@ _BOMS = {
 }
 
 
-def decode_text(raw: bytes, path: Path | str) -> str:
-    """`raw` as UTF-8 (a BOM is accepted), or a problem that names the encoding found."""
+def refuse_wide(raw: bytes, path: Path | str) -> None:
+    """A problem naming UTF-16 or UTF-32, which no reader here takes."""
     for bom, name in _BOMS.items():
         if raw.startswith(bom):
             raise fail(path, f"is {name}, not UTF-8; save it as UTF-8")
     head = raw[:200]
     if len(head) >= 4 and head.count(0) * 3 >= len(head):  # ascii as UTF-16: every other byte 0
         raise fail(path, "looks like UTF-16 (no byte-order mark), not UTF-8; save it as UTF-8")
+
+
+def decode_text(raw: bytes, path: Path | str) -> str:
+    """`raw` as UTF-8 (a BOM is accepted), or a problem that names the encoding found."""
+    refuse_wide(raw, path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
