@@ -4,9 +4,10 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 # Debian packages the tests use: PDF to text/PNG, a real CUPS with the cups-pdf backend,
-# and a real browser with its driver for the facilitator screen.
+# a real browser with its driver for the facilitator screen, zbar for QR codes, Ghostscript
+# for the print shop's PDF, and LibreOffice to open the Word files.
 SYSTEM_PACKAGES = poppler-utils cups-daemon cups-client printer-driver-cups-pdf \
-	chromium chromium-driver zbar-tools ghostscript
+	chromium chromium-driver zbar-tools ghostscript libreoffice-writer
 # The axe-core accessibility engine (npm), run inside that browser by the tests.
 AXE_VERSION = 4.14.1
 AXE = $(VENV)/node/node_modules/axe-core/axe.min.js

@@ -17,7 +17,7 @@ from .schedule import Schedule
 from .templating import render
 
 Audience = Literal["facilitator", "participants", "both"]
-Format = Literal["pdf", "md", "ics"]
+Format = Literal["pdf", "md", "ics", "docx"]
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "facilitator": ("facilitator",),
     "participants": ("participants",),
@@ -177,4 +177,9 @@ def render_agenda(
         return agenda_pdf(library, schedule, audience, paper=paper, look=look, **options)
     if fmt == "md":
         return agenda_markdown(library, schedule, audience, **options).encode()
+    if fmt == "docx":
+        from .worddoc import markdown_docx
+
+        text = agenda_markdown(library, schedule, audience, front_matter=True, **options)
+        return markdown_docx(text, paper_id=paper, look=look, where=f"agenda of {schedule.tool.id}")
     return agenda_ics(library, schedule, templates=templates)

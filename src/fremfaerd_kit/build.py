@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .agenda import render_agenda
+from .agenda import agenda_markdown, render_agenda
 from .colours import tint
 from .documents import (
     deck_slides_markdown,
@@ -39,6 +39,7 @@ from .present import DeckPick, facilitator_html
 from .schedule import fit
 from .slides import slides_pdf
 from .templating import render
+from .worddoc import markdown_docx
 
 Progress = Callable[[str], None]
 
@@ -94,6 +95,16 @@ def plan_kit(
     schedule = fit(tool, spec.minutes, start=spec.start_time, day=spec.date)
     files: list[KitFileOut] = []
 
+    word = "docx" in spec.formats
+
+    def twin(name: str, kind: str, markdown: str, where: str) -> None:
+        """The Word twin of a document, from the same Markdown (not for printing)."""
+        if word:
+            data = markdown_docx(markdown, paper_id=spec.paper, look=look, where=where)
+            files.append(
+                KitFileOut(name.removesuffix(".pdf") + ".docx", kind, data, 0, item="Word")
+            )
+
     say("guide")
     text = guide_markdown(
         library,
@@ -106,6 +117,7 @@ def plan_kit(
         decks=[choice.id for choice in spec.decks],
     )
     files.append(KitFileOut("01-guide.pdf", "guide", pdf(text, paper=spec.paper, look=look)))
+    twin("01-guide.pdf", "guide", text, "guide")
 
     say("dagsordener")
     for audience, name, copies in (
@@ -123,6 +135,12 @@ def plan_kit(
             variables=variables,
         )
         files.append(KitFileOut(name, f"agenda-{audience}", data, copies))
+        if word:
+            text = agenda_markdown(
+                library, schedule, audience, templates=templates, front_matter=True,  # type: ignore[arg-type]
+                variables=variables,
+            )  # fmt: skip
+            twin(name, f"agenda-{audience}", text, f"agenda of {tool.id}")
 
     if tool.group_work:
         say("arbejdsark")
@@ -133,6 +151,7 @@ def plan_kit(
         files.append(
             KitFileOut("04-arbejdsark.pdf", "worksheets", pdf(text, paper=spec.paper, look=look))
         )
+        twin("04-arbejdsark.pdf", "worksheets", text, "worksheets")
 
     for choice in spec.decks:
         say(f"kort: {choice.id}")
@@ -162,6 +181,7 @@ def plan_kit(
                 spec.participants, item=handout_id,
             )
         )  # fmt: skip
+        twin(f"06-handout-{handout_id}.pdf", "handout", text, f"handout {handout_id}")
 
     for item in spec.slides:
         say(f"slides: {item}")
@@ -183,6 +203,7 @@ def plan_kit(
         variables=variables,
     )  # fmt: skip
     files.append(KitFileOut("invitation.md", "invitation", invitation, 0))
+    twin("invitation.pdf", "invitation", invitation.decode(), "invitation")
     if schedule.starts_at is not None:
         ics = render_agenda(library, schedule, fmt="ics", templates=templates)
         files.append(KitFileOut("kalender.ics", "calendar", ics, 0))

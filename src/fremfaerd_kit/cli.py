@@ -79,6 +79,12 @@ class Format(StrEnum):
     pdf = "pdf"
     md = "md"
     ics = "ics"
+    docx = "docx"
+
+
+class DocFormat(StrEnum):
+    pdf = "pdf"
+    docx = "docx"
 
 
 def choice(enum: type[StrEnum], *flags: str, help: str) -> Any:
@@ -307,6 +313,9 @@ def _ids(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
+DocFormatOption = Annotated[
+    DocFormat, choice(DocFormat, "--format", help="pdf, or docx to edit in Word.")
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("-o", "--output", metavar="FILE", help="File to write, - for standard output."),
@@ -782,11 +791,12 @@ def guide_command(
     variables: SetOption = None,
     output: OutputOption = None,
     paper_name: PaperOption = Paper.a4,
+    fmt: DocFormatOption = DocFormat.pdf,
 ) -> None:
-    """The meeting leader's complete guide to a tool, as a PDF."""
-    from .documents import guide_markdown, pdf
+    """The meeting leader's complete guide to a tool, as a PDF (or DOCX)."""
+    from .documents import guide_markdown, typeset
 
-    target = _target(output, f"{tool_id}-guide.pdf")
+    target = _target(output, f"{tool_id}-guide.{fmt.value}")
     text = guide_markdown(
         _library(),
         tool_id,
@@ -795,7 +805,7 @@ def guide_command(
         day=_day(day),
         variables=_variables(variables),
     )
-    _deliver(target, pdf(text, paper=paper_name.value, where=f"guide to {tool_id}"))
+    _deliver(target, typeset(text, fmt.value, paper=paper_name.value, where=f"guide to {tool_id}"))
 
 
 DeckOption = Annotated[
@@ -915,15 +925,17 @@ def worksheet_command(
     variables: SetOption = None,
     output: OutputOption = None,
     paper_name: PaperOption = Paper.a4,
+    fmt: DocFormatOption = DocFormat.pdf,
 ) -> None:
-    """One A4 sheet per group-work task, with room to write."""
-    from .documents import pdf, worksheet_markdown
+    """One A4 sheet per group-work task, with room to write (DOCX: to fill in on screen)."""
+    from .documents import typeset, worksheet_markdown
 
-    target = _target(output, f"{tool_id}-arbejdsark.pdf")
+    target = _target(output, f"{tool_id}-arbejdsark.{fmt.value}")
     text = worksheet_markdown(
         _library(), tool_id, groups=groups, day=_day(day), variables=_variables(variables)
     )
-    _deliver(target, pdf(text, paper=paper_name.value, where=f"worksheets of {tool_id}"))
+    where = f"worksheets of {tool_id}"
+    _deliver(target, typeset(text, fmt.value, paper=paper_name.value, where=where))
 
 
 @app.command("handout")
@@ -937,13 +949,15 @@ def handout_command(
     ],
     output: OutputOption = None,
     paper_name: PaperOption = Paper.a4,
+    fmt: DocFormatOption = DocFormat.pdf,
 ) -> None:
     """An advice list, model or table as a printable one-page handout."""
-    from .documents import handout_markdown, pdf
+    from .documents import handout_markdown, typeset
 
-    target = _target(output, f"{handout_id}.pdf")
+    target = _target(output, f"{handout_id}.{fmt.value}")
     text = handout_markdown(_library(), handout_id)
-    _deliver(target, pdf(text, paper=paper_name.value, where=f"handout {handout_id}"))
+    where = f"handout {handout_id}"
+    _deliver(target, typeset(text, fmt.value, paper=paper_name.value, where=where))
 
 
 @app.command("build")

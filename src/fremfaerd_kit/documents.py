@@ -104,6 +104,17 @@ def pdf(markdown: str, *, paper: str = "a4", where: str = "", look: Look | None 
     return markdown_pdf(markdown, paper_id=paper, look=look, where=where)
 
 
+def typeset(
+    markdown: str, fmt: str = "pdf", *, paper: str = "a4", where: str = "", look: Look | None = None
+) -> bytes:
+    """A rendered document template as a PDF or, for editing in Word, a DOCX."""
+    if fmt == "docx":
+        from .worddoc import markdown_docx
+
+        return markdown_docx(markdown, paper_id=paper, look=look, where=where)
+    return pdf(markdown, paper=paper, where=where, look=look)
+
+
 def tool_slides_markdown(
     library: Library,
     schedule: Schedule,

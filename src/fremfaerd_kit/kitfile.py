@@ -72,6 +72,12 @@ class KitFile(Model):
         max_length=20,
         description="slides to make: the kit's tool (its workshop) and decks, by id",
     )
+    formats: list[Literal["pdf", "docx"]] = Field(
+        default_factory=lambda: ["pdf"],  # type: ignore[arg-type]
+        max_length=2,
+        description="pdf always; docx adds Word files of the guide, agendas, worksheets, "
+        "handouts and the invitation",
+    )
     paper: Literal["a4", "letter"] = "a4"
     card_size: Text = "poker"
     duplex: Literal["long", "short"] = "long"
