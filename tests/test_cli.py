@@ -138,7 +138,12 @@ def test_help_reads_as_words_and_lists_the_choices():
     agenda = run_kit("agenda", "--help").stdout
     for shown in ("Usage: kit agenda [OPTIONS] TOOL", "MINUTES", "HH:MM", "YYYY-MM-DD"):
         assert shown in agenda
-    assert "[pdf|md|ics]" in agenda and "[facilitator|participants|both]" in agenda
+    assert "[pdf|md|ics|docx]" in agenda and "[facilitator|participants|both]" in agenda
+    for command in ("guide", "worksheet", "handout"):
+        assert "[pdf|docx]" in run_kit(command, "--help").stdout
+    for command in ("present", "slides", "printer"):
+        text = run_kit(command, "--help").stdout
+        assert not any(odd in text for odd in ("<str>", "<list[str]>", "<path>", "{")), command
 
 
 def test_choices_are_case_insensitive(tmp_path: Path):
