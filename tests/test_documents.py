@@ -5,11 +5,11 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from fremfaerd_kit.document import MARGIN, MARGIN_Y, markdown_pdf
 from fremfaerd_kit.documents import guide_markdown, handout_markdown, pdf, worksheet_markdown
 from fremfaerd_kit.errors import InputError
 from fremfaerd_kit.library import Library, load_library
 from fremfaerd_kit.presets import MM
+from fremfaerd_kit.typesetters.pdf import MARGIN, MARGIN_Y, markdown_pdf
 
 from .conftest import run_kit
 from .pdfread import open_pdf, unhyphenated

@@ -76,7 +76,7 @@ def agenda_pdf(
     variables: Mapping[str, str] | None = None,
 ) -> bytes:
     """The agenda as a PDF: one A4 page per agenda where it fits."""
-    from .document import markdown_pdf
+    from .typesetters.pdf import markdown_pdf
 
     text = agenda_markdown(
         library, schedule, audience, templates=templates, front_matter=True, variables=variables
@@ -178,7 +178,7 @@ def render_agenda(
     if fmt == "md":
         return agenda_markdown(library, schedule, audience, **options).encode()
     if fmt == "docx":
-        from .worddoc import markdown_docx
+        from .typesetters.word import markdown_docx
 
         text = agenda_markdown(library, schedule, audience, front_matter=True, **options)
         return markdown_docx(text, paper_id=paper, look=look, where=f"agenda of {schedule.tool.id}")

@@ -37,9 +37,9 @@ from .library import Library, load_library
 from .output import source_date_epoch, write_all
 from .present import DeckPick, facilitator_html
 from .schedule import fit
-from .slides import slides_pdf
 from .templating import render
-from .worddoc import markdown_docx
+from .typesetters.slides import slides_pdf
+from .typesetters.word import markdown_docx
 
 Progress = Callable[[str], None]
 
@@ -58,7 +58,7 @@ class KitFileOut:
     @property
     def pages(self) -> int:
         """Pages of a PDF (ReportLab leaves page objects uncompressed); 0 for other files."""
-        from .document import page_count
+        from .typesetters.pdf import page_count
 
         return page_count(self.data) if self.name.endswith(".pdf") else 0
 

@@ -753,7 +753,7 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
     c.save()
     pdf = buffer.getvalue()
     if options.pdfx or (options.pdfx is None and options.layout == "shop"):
-        from .pdfx import to_pdfx
+        from .typesetters.pdfx import to_pdfx
 
         pdf = to_pdfx(pdf, f"{titles} – kort")
     return CardsResult(pdf, placed, pages, per_sheet, seed, sheets, faces)

@@ -888,10 +888,10 @@ def slides_command(
     ] = None,
 ) -> None:
     """Slides (16:9 PDF) for a projector: a tool's workshop, or a deck."""
-    from .document import page_count
     from .documents import deck_slides_markdown, tool_slides_markdown
     from .schedule import fit
-    from .slides import slides_pdf
+    from .typesetters.pdf import page_count
+    from .typesetters.slides import slides_pdf
 
     library = _library()
     values = _variables(variables)
@@ -1066,7 +1066,7 @@ def init_command(
     if path is not None:
         files.append((path, (templates_dir() / "kit" / "starter.yaml").read_bytes()))
     if deck is not None:
-        from .xlsxdeck import starter_workbook
+        from .readers.xlsxdeck import starter_workbook
 
         files.append((deck, starter_workbook()))
     for target, _ in files:

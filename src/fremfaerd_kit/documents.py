@@ -99,7 +99,7 @@ def handout_markdown(
 
 def pdf(markdown: str, *, paper: str = "a4", where: str = "", look: Look | None = None) -> bytes:
     """Typeset a rendered document template."""
-    from .document import markdown_pdf
+    from .typesetters.pdf import markdown_pdf
 
     return markdown_pdf(markdown, paper_id=paper, look=look, where=where)
 
@@ -109,7 +109,7 @@ def typeset(
 ) -> bytes:
     """A rendered document template as a PDF or, for editing in Word, a DOCX."""
     if fmt == "docx":
-        from .worddoc import markdown_docx
+        from .typesetters.word import markdown_docx
 
         return markdown_docx(markdown, paper_id=paper, look=look, where=where)
     return pdf(markdown, paper=paper, where=where, look=look)

@@ -22,9 +22,9 @@ from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
 from .library import Library, load_library, translate_errors, unknown_id
 from .model import MAX_CARDS, Colour, Id, Minutes, Model, Text
 from .presets import card_size
+from .readers.yamlfile import KeyPath, SourceFile, load_yaml
 from .resources import templates_dir
 from .schedule import fit
-from .yamlsource import KeyPath, SourceFile, load_yaml
 
 Clock = Annotated[str | int, Field(description='start time, "HH:MM" (quote it)')]
 

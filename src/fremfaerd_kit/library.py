@@ -13,13 +13,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import model
-from .csvdeck import load_csv_deck
 from .errors import ContentError, InputError, Problem
 from .intake import files_under
 from .model import Deck, Handout, Item, Publication, SourcesFile, Tool
+from .readers.csvdeck import load_csv_deck
+from .readers.yamlfile import KeyPath, SourceFile, load_yaml
 from .resources import content_dir
 from .textcheck import damage
-from .yamlsource import KeyPath, SourceFile, load_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 VARIABLE_TEXTS: set[str] = set()
@@ -104,7 +104,7 @@ def check_files(paths: Iterable[Path | tuple[Path, Path | None]]) -> Library:
             if path.suffix == ".csv":
                 sources = [load_csv_deck(path, inside=inside)]
             elif path.suffix == ".xlsx":
-                from .xlsxdeck import load_xlsx_decks
+                from .readers.xlsxdeck import load_xlsx_decks
 
                 sources = load_xlsx_decks(path, inside=inside)
             else:

@@ -19,7 +19,7 @@ from pydantic import Field, StringConstraints, ValidationError
 from .errors import ContentError, InputError
 from .model import Model
 from .output import write_atomic
-from .yamlsource import load_yaml
+from .readers.yamlfile import load_yaml
 
 FILE_NAME = "printers.yaml"
 MAX_PRINTERS = 100

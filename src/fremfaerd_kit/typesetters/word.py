@@ -1,6 +1,6 @@
 """Typeset a document written in Markdown as a Word file (DOCX) that colleagues can edit.
 
-The second typesetter of the same Markdown the PDF typesetter (`document.py`) reads: the
+The second typesetter of the same Markdown the PDF typesetter (`typesetters/pdf.py`) reads: the
 templates stay the one source of every document's words. Word's own styles carry the
 look (Heading 1–4, List Bullet, List Number, a table style), so an edit keeps it; the
 document language is Danish; the kit's branding (accent colour, logo, footer line) goes
@@ -16,11 +16,11 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from .colours import text_on
-from .document import check_glyphs
-from .errors import InputError
-from .frontmatter import Look, split_front_matter
-from .presets import paper
+from ..colours import text_on
+from ..errors import InputError
+from ..frontmatter import Look, split_front_matter
+from ..presets import paper
+from .pdf import check_glyphs
 
 LANGUAGE = "da-DK"
 FONT = "DejaVu Sans Condensed"

@@ -20,7 +20,7 @@ from functools import cache
 
 import pikepdf
 
-from .errors import KitError
+from ..errors import KitError
 
 VERSION = "PDF/X-1:2003"
 CONFORMANCE = "PDF/X-1a:2003"

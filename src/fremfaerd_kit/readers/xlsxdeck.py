@@ -14,10 +14,10 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
+from ..errors import ContentError, Location, Problem
+from ..intake import TEXT_LIMIT, fail, read_bytes
 from .csvdeck import COLUMNS, MAX_CELL, MAX_ROWS, deck_from_rows
-from .errors import ContentError, Location, Problem
-from .intake import TEXT_LIMIT, fail, read_bytes
-from .yamlsource import SourceFile
+from .yamlfile import SourceFile
 
 MAX_UNPACKED = 64 * 1024 * 1024
 """What a workbook may unpack to in all: forty thousand long cards fit in far less."""
@@ -123,7 +123,7 @@ def starter_workbook() -> bytes:
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .resources import templates_dir
+    from ..resources import templates_dir
 
     words = yaml.safe_load((templates_dir() / "kit" / "starter-deck.yaml").read_text("utf-8"))
     book = Workbook()

@@ -23,8 +23,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 from reportlab.platypus import Paragraph as Para
 
-from .document import _Builder, _height, _styles, check_glyphs
-from .frontmatter import Look, split_front_matter
+from ..frontmatter import Look, split_front_matter
+from .pdf import _Builder, _height, _styles, check_glyphs
 
 WIDTH, HEIGHT = 960.0, 540.0
 """16:9, PowerPoint's 13.333 × 7.5 inch widescreen page."""

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Location, Problem
-from .intake import TEXT_LIMIT, fail, read_bytes
+from ..errors import ContentError, Location, Problem
+from ..intake import TEXT_LIMIT, fail, read_bytes
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML has it (ten times faster); the same safe tag set."""

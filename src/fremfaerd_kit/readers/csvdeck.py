@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, Location, Problem
-from .intake import TEXT_LIMIT, fail, read_bytes
-from .yamlsource import SourceFile, decode_text, refuse_wide
+from ..errors import ContentError, Location, Problem
+from ..intake import TEXT_LIMIT, fail, read_bytes
+from .yamlfile import SourceFile, decode_text, refuse_wide
 
 COLUMNS = {
     "question": "question",

@@ -45,11 +45,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import fonts
-from .colours import text_on
-from .errors import InputError
-from .frontmatter import FrontMatter, Look, split_front_matter
-from .presets import MM, paper
+from .. import fonts
+from ..colours import text_on
+from ..errors import InputError
+from ..frontmatter import FrontMatter, Look, split_front_matter
+from ..presets import MM, paper
 
 MARGIN = 20 * MM
 """Left and right margin."""
