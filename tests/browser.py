@@ -21,7 +21,8 @@ ZONE = "Europe/Copenhagen"
 
 _CLOCK = """
 (() => {
-  const saved = sessionStorage.getItem("test-now");
+  let saved = null;
+  try { saved = sessionStorage.getItem("test-now"); } catch (e) { return; }  // about:blank
   window.__now = saved === null ? %d : Number(saved);
   Date.now = () => window.__now;
   window.__setNow = (ms) => { window.__now = ms; sessionStorage.setItem("test-now", String(ms)); };

@@ -306,3 +306,22 @@ def test_an_agenda_of_more_than_40_blocks_is_a_located_error(tmp_path: Path) -> 
     result = run_kit("check", str(tmp_path))
     assert result.returncode == 2
     assert f"{tmp_path / 'lang.yaml'}:2:3: agenda.blocks: has more than 40 items" in result.stderr
+
+
+def test_after_the_last_block_the_meeting_ends_with_the_closing_question(
+    page: Page, screen: Path, library: Library
+) -> None:
+    tool = library.tool("vaerktoej2")
+    page.open(screen, at(0))
+    page.press(" ")
+    for _ in range(len(fit(tool, 150).slots)):
+        page.press("ArrowRight")
+    assert page.text("block-title") == "Mødet er slut."
+    assert f"”{tool.meeting.closing_question}”" in page.text("block-content")
+    hidden, disabled = page.driver.execute_script(
+        "return [document.getElementById('timer').hidden,"
+        " ['start', 'plus', 'minus', 'next-button'].map(id => document.getElementById(id).disabled)]"
+    )
+    assert hidden and all(disabled)
+    page.press("ArrowLeft")  # back into the last block
+    assert page.text("block-title") == fit(tool, 150).slots[-1].block.title

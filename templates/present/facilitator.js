@@ -145,6 +145,7 @@
   }
   function lengthOf(i, at) {
     if (state.started === null) return slots[i].minutes;
+    if (state.done) return null;
     if (i === state.cur) return state.curLen;
     if (i > state.cur) return Math.round((at[i][1] - at[i][0]) / MIN);
     return null;
@@ -236,6 +237,8 @@
       else status.textContent = say("onTime", { end: clock(state.end) });
     }
     $("start").textContent = state.started === null ? words.start : state.paused !== null ? words.resume : words.pause;
+    for (const id of ["start", "minus", "plus", "next-button"]) $(id).disabled = state.done;
+    timer.hidden = state.done;
     document.body.classList.toggle("cards", state.view === "cards");
     $("card-view").hidden = state.view !== "cards";
     if (all) drawCard();
