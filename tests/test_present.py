@@ -320,7 +320,8 @@ def test_after_the_last_block_the_meeting_ends_with_the_closing_question(
     assert f"”{tool.meeting.closing_question}”" in page.text("block-content")
     hidden, disabled = page.driver.execute_script(
         "return [document.getElementById('timer').hidden,"
-        " ['start', 'plus', 'minus', 'next-button'].map(id => document.getElementById(id).disabled)]"
+        " ['start', 'plus', 'minus', 'next-button']"
+        "   .map(id => document.getElementById(id).disabled)]"
     )
     assert hidden and all(disabled)
     page.press("ArrowLeft")  # back into the last block
