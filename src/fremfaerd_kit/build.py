@@ -34,7 +34,7 @@ from .frontmatter import Look
 from .intake import read_bytes
 from .kitfile import Kit
 from .library import Library, load_library
-from .output import source_date_epoch, write_all
+from .output import write_all, zip_time
 from .present import DeckPick, facilitator_html
 from .schedule import fit
 from .templating import render
@@ -233,19 +233,10 @@ def plan_kit(
     return files
 
 
-def _zip_time() -> tuple[int, int, int, int, int, int]:
-    import time
-
-    dos_epoch = 315532800  # 1980-01-01, the earliest time a ZIP can hold
-    stamp = max(source_date_epoch() or dos_epoch, dos_epoch)
-    t = time.gmtime(stamp)
-    return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
-
-
 def zip_bytes(files: list[KitFileOut], folder_name: str) -> bytes:
     """The kit's files as a ZIP, byte for byte the same for the same files."""
     buffer = io.BytesIO()
-    when = _zip_time()
+    when = zip_time()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for f in sorted(files, key=lambda f: f.name):
             info = zipfile.ZipInfo(f"{folder_name}/{f.name}", date_time=when)

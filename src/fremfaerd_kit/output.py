@@ -45,6 +45,16 @@ def source_date_epoch() -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def zip_time() -> tuple[int, int, int, int, int, int]:
+    """The time every entry of a ZIP the kit writes carries: `SOURCE_DATE_EPOCH`, or
+    1980-01-01 (the earliest a ZIP can hold), so the same content gives the same bytes."""
+    import time
+
+    dos_epoch = 315532800
+    t = time.gmtime(max(source_date_epoch() or dos_epoch, dos_epoch))
+    return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
+
+
 def check_target(path: Path) -> None:
     """Fail early, before any work, if `path` cannot be a file we write."""
     real = _real(path)

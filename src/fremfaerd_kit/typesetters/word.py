@@ -11,6 +11,8 @@ cells, so a worksheet can be filled in on screen.
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import datetime
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -19,6 +21,7 @@ from markdown_it.tree import SyntaxTreeNode
 from ..colours import text_on
 from ..errors import InputError
 from ..frontmatter import Look, split_front_matter
+from ..output import zip_time
 from ..presets import paper
 from .pdf import check_glyphs
 
@@ -47,14 +50,30 @@ def markdown_docx(
     _furniture(doc, front, look)
     props = doc.core_properties
     props.title = front.title
-    props.author = "fremfaerd-kit"
+    props.author = props.last_modified_by = "fremfaerd-kit"
     props.language = LANGUAGE
+    props.created = props.modified = datetime(*zip_time())
+    props.revision = 1
     parser = MarkdownIt("commonmark").enable("table")
     writer = _Writer(doc, look)
     for node in SyntaxTreeNode(parser.parse(body)).children:
         writer.block(node)
     out = io.BytesIO()
     doc.save(out)
+    return _reproducible(out.getvalue())
+
+
+def _reproducible(docx: bytes) -> bytes:
+    """The same DOCX with every part dated alike, so the same document gives the same bytes
+    (python-docx stamps each part of the ZIP with the time it was written)."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=zip_time())
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
     return out.getvalue()
 
 
