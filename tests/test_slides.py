@@ -121,3 +121,25 @@ def test_unknown_slides_entry_is_located(tmp_path: Path) -> None:
         and "forankring" in result.stderr
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_print_run_is_not_made_into_slides_nor_into_the_card_mode(tmp_path: Path) -> None:
+    rows = ["spørgsmål;kategori", *(f"Spørgsmål nummer {i}?;A" for i in range(1_200))]
+    (tmp_path / "stor.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_kit("--content", str(tmp_path), "slides", "stor", "-o", str(tmp_path / "s.pdf"))
+    assert result.returncode == 2
+    assert "deck `stor` would be 1,200 slides" in result.stderr
+    assert not (tmp_path / "s.pdf").exists()
+    kit = tmp_path / "kit.yaml"
+    kit.write_text("kind: kit\ncontent: [.]\nslides: [stor]\n", encoding="utf-8")
+    checked = run_kit("check", str(kit))
+    assert checked.returncode == 2 and f"{kit}:3:10: slides[0]: deck `stor` would be" in (
+        checked.stderr
+    )
+    # Built as cards, it is printed, and left out of the facilitator screen's card mode.
+    kit.write_text("kind: kit\ncontent: [.]\ndecks: [{id: stor}, {id: dialogkort}]\n", "utf-8")
+    built = run_kit("build", str(kit), "-o", str(tmp_path / "out"), "-q")
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "out" / "05-kort-stor.pdf").is_file()
+    page = (tmp_path / "out" / "facilitator.html").read_text(encoding="utf-8")
+    assert '"id":"dialogkort"' in page and '"id":"stor"' not in page

@@ -21,6 +21,8 @@ from .templating import render
 
 Variables = Mapping[str, str]
 MAX_GROUPS = 30
+MAX_SLIDES = 1_000
+"""Slides of one deck: a presentation, not a print run (a slide takes a few milliseconds)."""
 
 
 def _tool_context(
@@ -141,6 +143,12 @@ def deck_slides_markdown(
     from .cards import INSTRUCTION, WARMUP, added_category, category_label, instruction_parts
 
     deck = library.deck(deck_id)
+    count = len(deck.slides or deck.cards)
+    if count > MAX_SLIDES:
+        raise InputError(
+            f"deck `{deck_id}` would be {count:,} slides; slides are made for decks of at "
+            f"most {MAX_SLIDES:,} cards (print a larger deck with kit cards)"
+        )
     slides = []
     for slide in deck.slides or [DeckSlide(card=card.id) for card in deck.cards]:
         card = next((c for c in deck.cards if c.id == slide.card), None)

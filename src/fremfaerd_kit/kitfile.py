@@ -251,6 +251,14 @@ class Kit:
                 yield at(("slides", i), f"`{item}` is already in the kit's slides")
             elif item not in known:
                 yield at(("slides", i), unknown_id("tool or deck", item, known))
+            elif item in library.decks:
+                from .documents import MAX_SLIDES
+
+                deck = library.decks[item]
+                count = len(deck.slides or deck.cards)
+                if count > MAX_SLIDES:
+                    yield at(("slides", i), f"deck `{item}` would be {count:,} slides; slides "
+                             f"are made for decks of at most {MAX_SLIDES:,} cards")  # fmt: skip
         try:
             card_size(spec.card_size)
         except InputError as exc:

@@ -27,6 +27,7 @@ from .cards import (
     select_cards,
 )
 from .colours import text_on
+from .documents import MAX_SLIDES
 from .fonts import web_font
 from .frontmatter import Look
 from .library import Library
@@ -152,7 +153,13 @@ def facilitator_data(
             {"least": r.least, "step": r.step, "lengths": [list(row) for row in r.lengths]}
             for r in fits
         ],
-        "decks": [_deck(library, pick, vars) for pick in decks],
+        # A deck for projecting one card at a time; a print run of thousands is left out
+        # (its cards would make the page megabytes, not a meeting any longer).
+        "decks": [
+            _deck(library, pick, vars)
+            for pick in decks
+            if len(library.deck(pick.id).cards) <= MAX_SLIDES
+        ],
         "credit": library.publications[tool.source.publication].credit,
     }
 
