@@ -127,3 +127,19 @@ def test_an_example_kit_names_its_own_deck_as_a_workbook(name: str, tmp_path: Pa
     assert result.returncode == 0, result.stderr
     text = pdf_text(out / "05-kort-personalemoede.pdf")
     assert "Hvornår står skærmen i vejen for nærværet med børnene?" in text
+
+
+def test_a_sheet_of_endless_blank_rows_stops_at_its_limit(tmp_path: Path) -> None:
+    from openpyxl import Workbook as WriteOnly
+
+    book = WriteOnly(write_only=True)
+    sheet = book.create_sheet("Ark1")
+    sheet.append(["Spørgsmål"])
+    for _ in range(85_000):
+        sheet.append([" "])
+    book.save(tmp_path / "mange.xlsx")
+    result = run_kit("check", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path / 'mange.xlsx'}:Ark1:R80001: more than 80,000 rows in one sheet" in (
+        result.stderr
+    )

@@ -24,6 +24,8 @@ MAX_UNPACKED = 64 * 1024 * 1024
 MAX_RATIO = 200
 """How much one part of the workbook may grow when unpacked (XML packs well, not this well)."""
 MAX_COLUMNS = 30
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+"""Rows read from one sheet, empty ones included (a sheet of a million blank rows)."""
 MAX_SHEETS = 50
 
 
@@ -77,6 +79,10 @@ def load_xlsx_decks(path: Path, *, inside: Path | None = None) -> list[SourceFil
                 continue  # a sheet of notes or lists, not a deck
             data: list[tuple[int, list[str]]] = []
             for number, values in enumerate(rows, start=2):
+                if number > MAX_SHEET_ROWS:  # blank rows count too: reading them takes time
+                    too_long = f"more than {MAX_SHEET_ROWS:,} rows in one sheet"
+                    problems.append(Problem(Location(where, number, cells=True), too_long))
+                    break
                 cells = [_text(v) for v in values]
                 if not any(c.strip() for c in cells):
                     continue
