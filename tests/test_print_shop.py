@@ -358,3 +358,17 @@ def test_the_shop_pdf_opens_in_ghostscript_and_poppler_and_looks_like_the_rgb_on
             a, b = _grey(renderer, rgb, page, tmp_path), _grey(renderer, cmyk, page, tmp_path)
             assert a.size == b.size
             assert _correlation(a, b) > 0.98, (renderer, page)
+
+
+def test_without_backs_the_fronts_carry_the_version(library: Library, tmp_path: Path) -> None:
+    from fremfaerd_kit.cards import deck_version
+
+    out = tmp_path / "uden.pdf"
+    assert run_kit("cards", "--no-backs", "-o", str(out)).returncode == 0
+    version = deck_version(library.deck("dialogkort"))
+    pages = pymupdf.open(out)
+    numbers = [
+        line for page in pages for line in page.get_text().splitlines() if line.startswith(version)
+    ]
+    assert len(numbers) == 35 + 6 + 2  # every face: cards, instruction and warm-up cards
+    assert f"{version} · 35" in numbers

@@ -233,10 +233,14 @@ def added_category(category_id: str) -> Category:
 class _Planner:
     """Fits every card's text and checks glyphs and contrast; collects every problem."""
 
-    def __init__(self, library: Library, size: CardSize, qr: bool = False) -> None:
+    def __init__(
+        self, library: Library, size: CardSize, qr: bool = False, stamp_fronts: bool = False
+    ) -> None:
         self.library = library
         self.size = size
         self.qr = qr
+        self.stamp_fronts = stamp_fronts
+        """No backs to carry the deck's version: the fronts carry it beside the number."""
         spec = print_spec()
         self.geo = spec.card
         self.floor = spec.min_pt
@@ -321,7 +325,7 @@ class _Planner:
         pages.append(laid)
         category = added_category(INSTRUCTION)
         band = self.band_text(deck, category)
-        numbers = [f"{i}/{len(pages)}" for i in range(1, len(pages) + 1)]
+        numbers = [self.number(deck, f"{i}/{len(pages)}") for i in range(1, len(pages) + 1)]
         return [
             FrontPlan(placed, category, band, body, self.footer(deck, number), number)
             for number, body in zip(numbers, pages, strict=True)
@@ -345,7 +349,7 @@ class _Planner:
             self._too_long(deck, key, "a warm-up topic")
             return []
         category = added_category(WARMUP)
-        number = f"{placed.number}/{len(deck.warmup)}"
+        number = self.number(deck, f"{placed.number}/{len(deck.warmup)}")
         return [
             FrontPlan(placed, category, self.band_text(deck, category), body,
                       self.footer(deck, number), number)
@@ -421,7 +425,7 @@ class _Planner:
                 )
             )
             return None
-        number = str(placed.number)
+        number = self.number(deck, str(placed.number))
         return FrontPlan(
             placed,
             category,
@@ -430,6 +434,10 @@ class _Planner:
             self.footer(deck, number),
             number,
         )
+
+    def number(self, deck: Deck, number: str) -> str:
+        """The card's number, after the deck's version where no back carries it."""
+        return f"{deck_version(deck)} · {number}" if self.stamp_fronts else number
 
     def band_text(self, deck: Deck, category: Category) -> str:
         colour = text_on(category.colour)
@@ -524,7 +532,7 @@ def plan_cards(
 ) -> tuple[list[list[FrontPlan]], dict[tuple[str, str], BackPlan]]:
     """Plan every front (and back) or raise `ContentError` with every problem found."""
     fonts.register()
-    planner = _Planner(library, size, qr)
+    planner = _Planner(library, size, qr, stamp_fronts=not backs)
     fronts = [[plan for placed in group for plan in planner.fronts(placed)] for group in groups]
     back_plans: dict[tuple[str, str], BackPlan] = {}
     if backs:
