@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -172,7 +173,7 @@ def test_too_long_states_the_range_when_every_block_has_a_maximum():
         AgendaBlock(id="b", title="B", minutes=20, min_minutes=10, max_minutes=30),
         AgendaBlock(id="c", title="C", minutes=15, fixed=True),
     ]
-    tool = LIBRARY.tool("vaerktoej2").model_copy(update={"agenda": Agenda(blocks=blocks)})
+    tool = dataclasses.replace(LIBRARY.tool("vaerktoej2"), agenda=Agenda(blocks=blocks))
     with pytest.raises(ScheduleError, match=r"possible: 30–65 minutes in 5-minute steps"):
         fit(tool, 70)
     assert block_minutes(fit(tool, 65)) == [20, 30, 15]

@@ -6,8 +6,10 @@ does not fit is reported (with all other problems) before a page exists.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import json
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -158,11 +160,11 @@ def _added_cards(deck: Deck, options: CardOptions) -> list[PlacedCard]:
     """The cards the kit adds ahead of a deck: its instructions, then its warm-up topics."""
     added = []
     if options.instructions and (deck.guidance or deck.intro or kit_notes(deck)):
-        card = Card.model_construct(id=INSTRUCTION, category=INSTRUCTION, question="")
+        card = Card(id=INSTRUCTION, category=INSTRUCTION, question="")
         added.append(PlacedCard(deck, card, 0))
     if options.warmup:
         for i, topic in enumerate(deck.warmup, start=1):
-            card = Card.model_construct(id=f"{WARMUP}-{i}", category=WARMUP, question=topic)
+            card = Card(id=f"{WARMUP}-{i}", category=WARMUP, question=topic)
             added.append(PlacedCard(deck, card, i))
     return added
 
@@ -222,9 +224,7 @@ def added_category(category_id: str) -> Category:
     """The band of an added card: `Vejledning` or `Opvarmning`, in the kit's own colours."""
     words = labels()
     kind = "instruction" if category_id == INSTRUCTION else "warmup"
-    return Category.model_construct(
-        id=category_id, name=words[f"{kind}_band"], colour=words[f"{kind}_colour"]
-    )
+    return Category(id=category_id, name=words[f"{kind}_band"], colour=words[f"{kind}_colour"])
 
 
 # --- planning --------------------------------------------------------------------------
@@ -503,7 +503,8 @@ class _Planner:
 def deck_version(deck: Deck) -> str:
     """Seven hex digits that change whenever anything in the deck's content changes, so a
     printed deck can be told from a newer one."""
-    return hashlib.sha256(deck.model_dump_json().encode()).hexdigest()[:7]
+    text = json.dumps(dataclasses.asdict(deck), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:7]
 
 
 def _index(deck: Deck, card: Card) -> int:

@@ -16,7 +16,10 @@ import typer
 from typer.core import TyperArgument
 from typer.exceptions import TyperException
 
+from . import cliparams
 from .errors import ContentError, InputError, KitError
+
+cliparams.install()
 
 app = typer.Typer(
     name="kit",

@@ -6,6 +6,7 @@ Each document is a Jinja template under `templates/documents/` that renders Mark
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 from pathlib import Path
@@ -168,7 +169,7 @@ def deck_slides_markdown(
         "documents/deck-slides.md.j2",
         templates,
         vars=dict(variables or {}),
-        deck=deck.model_copy(update={"warmup": deck.warmup if warmup else []}),
+        deck=dataclasses.replace(deck, warmup=deck.warmup if warmup else []),
         publication=library.publications[deck.source.publication],
         guide=instruction_parts(library, deck) if instructions else [],
         instruction=added_category(INSTRUCTION),

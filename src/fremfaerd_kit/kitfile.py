@@ -20,11 +20,12 @@ from pydantic import Field, ValidationError, field_validator
 from .errors import ContentError, InputError, Location, Problem
 from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
 from .library import Library, load_library, translate_errors, unknown_id
-from .model import MAX_CARDS, Colour, Id, Minutes, Model, Text
+from .model import MAX_CARDS, Colour, Id, Minutes, Text
 from .presets import card_size
 from .readers.yamlfile import KeyPath, SourceFile, load_yaml
 from .resources import templates_dir
 from .schedule import fit
+from .settingsmodel import Model
 
 Clock = Annotated[str | int, Field(description='start time, "HH:MM" (quote it)')]
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import types
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ValidationError
 
 from . import model
 from .errors import ContentError, InputError, Problem
@@ -97,7 +97,7 @@ def check_files(paths: Iterable[Path | tuple[Path, Path | None]]) -> Library:
     """
     problems: list[Problem] = []
     library = Library()
-    items: list[tuple[SourceFile, BaseModel]] = []
+    items: list[tuple[SourceFile, Any]] = []
     for entry in paths:
         path, inside = entry if isinstance(entry, tuple) else (entry, None)
         try:
@@ -180,7 +180,16 @@ def _content_files(roots: Iterable[Path]) -> list[tuple[Path, Path | None]]:
 # --- one file --------------------------------------------------------------------------
 
 
-def _validate(source: SourceFile, problems: list[Problem]) -> BaseModel | None:
+@cache
+def validator(cls: type) -> Any:
+    """pydantic's validator of a content class (pydantic is imported here, when a file is
+    read, and never by the commands that print an already read library)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+def _validate(source: SourceFile, problems: list[Problem]) -> Any:
     data = source.data
     if not isinstance(data, dict):
         problems.append(source.problem((), "expected a mapping with a `kind` at the top"))
@@ -205,8 +214,10 @@ def _validate(source: SourceFile, problems: list[Problem]) -> BaseModel | None:
             problems.append(source.problem(key_path, harm))
         if "{{" in text or "{%" in text:
             VARIABLE_TEXTS.add(text)
+    from pydantic import ValidationError
+
     try:
-        item = cls.model_validate(data)
+        item = validator(cls).validate_python(data)
     except ValidationError as exc:
         problems.extend(translate_errors(source, cls, exc))
         return None
@@ -224,9 +235,7 @@ def _strings(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
             yield from _strings(value, (*path, i))
 
 
-def translate_errors(
-    source: SourceFile, cls: type[BaseModel], exc: ValidationError
-) -> list[Problem]:
+def translate_errors(source: SourceFile, cls: type, exc: Any) -> list[Problem]:
     """Turn pydantic's errors into one line each, in the words of a YAML author."""
     problems = []
     for err in exc.errors(include_url=False):
@@ -235,15 +244,12 @@ def translate_errors(
     return problems
 
 
-_ID_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-def _message(cls: type[BaseModel], loc: KeyPath, err: Any) -> str:
+def _message(cls: type, loc: KeyPath, err: Any) -> str:
     kind, value = err["type"], err.get("input")
     key = loc[-1] if loc else ""
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         parent = _model_at(cls, loc[:-1])
-        allowed = list(parent.model_fields) if parent else []
+        allowed = list(_fields(parent)) if parent else []
         hint = difflib.get_close_matches(str(key), allowed, n=1)
         suggestion = (
             f"; did you mean `{hint[0]}`?" if hint else f"; allowed keys: {', '.join(allowed)}"
@@ -252,7 +258,7 @@ def _message(cls: type[BaseModel], loc: KeyPath, err: Any) -> str:
     if kind == "missing":
         return f"missing required field `{key}`"
     if kind == "string_pattern_mismatch":
-        if err["ctx"]["pattern"] == _ID_PATTERN:
+        if err["ctx"]["pattern"] == model.ID_PATTERN:
             return (
                 f"`{value}` is not a valid id: use lower-case ascii letters, digits and "
                 "single hyphens (e.g. `min-kortbunke`)"
@@ -271,7 +277,7 @@ def _message(cls: type[BaseModel], loc: KeyPath, err: Any) -> str:
         return f"expected text, got {_describe(value)}"
     if kind in ("list_type",):
         return f"expected a list, got {_describe(value)}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
+    if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type"):
         return f"expected a mapping of keys, got {_describe(value)}"
     if kind == "bool_type":
         return f"expected true or false, got {_describe(value)}"
@@ -298,21 +304,27 @@ def _describe(value: Any) -> str:
     return f"`{value!r}`"
 
 
-def _model_at(cls: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
-    """The model class that describes the mapping at `loc`, if any."""
+def _fields(cls: type) -> dict[str, Any]:
+    """The keys of a content class (a dataclass) or of a pydantic model, with their types."""
+    if dataclasses.is_dataclass(cls):
+        return typing.get_type_hints(cls, include_extras=True)
+    return {name: info.annotation for name, info in getattr(cls, "model_fields", {}).items()}
+
+
+def _model_at(cls: type, loc: KeyPath) -> type | None:
+    """The class that describes the mapping at `loc`, if any."""
     current: Any = cls
     for part in loc:
         current = _unwrap(current)
         if isinstance(part, int):
             args = typing.get_args(current)
             current = args[0] if args else None
-        elif isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(part)
-            current = info.annotation if info else None
+        elif isinstance(current, type) and _fields(current):
+            current = _fields(current).get(part)
         else:
             return None
     current = _unwrap(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+    return current if isinstance(current, type) and _fields(current) else None
 
 
 def _unwrap(annotation: Any) -> Any:

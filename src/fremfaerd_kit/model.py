@@ -2,52 +2,96 @@
 
 Each class is the schema of one YAML mapping: its fields are the keys a consultant may
 write, with a description each. Unknown keys are errors; types are strict (no "10" for 10).
+
+The classes are plain frozen dataclasses: the commands that print use them without
+importing pydantic, which validates them only when a file is read (`library.py`; a
+dataclass field's metadata is passed to pydantic's `Field`, its `__post_init__` checks
+become located errors).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
+class Rule:
+    """A strict scalar with constraints (`Rule("str", max_length=64)`), in pydantic's terms
+    when pydantic asks; a marker like any other until then."""
+
+    def __init__(self, kind: str, **constraints: Any) -> None:
+        self.kind, self.constraints = kind, constraints
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return getattr(core_schema, f"{self.kind}_schema")(strict=True, **self.constraints)
+
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Id = Annotated[str, Rule("str", pattern=ID_PATTERN, max_length=64)]
 """Stable ascii id: lower-case letters, digits and single hyphens (`vaerktoej2`)."""
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000, strip_whitespace=False)]
+Text = Annotated[str, Rule("str", min_length=1, max_length=20_000)]
 """Printed text: a paragraph is a few hundred characters; 20,000 is a page of small type."""
-CardText = Annotated[str, StringConstraints(min_length=1, max_length=4_000)]
+CardText = Annotated[str, Rule("str", min_length=1, max_length=4_000)]
 """Text on a card: more than any card size holds."""
+Plain = Annotated[str, Rule("str")]
+"""Any text, the empty one included."""
+Flag = Annotated[bool, Rule("bool")]
+"""`true` or `false`, nothing that reads like one."""
 MAX_CARDS = 40_000
 """Cards in one deck, and in one card PDF."""
 MAX_BLOCKS = 40
 """Blocks of one agenda. The facilitator screen carries the fit of the rest of the agenda
 for every block and every length, which grows with the square of the blocks: 40 blocks
 of a 24-hour session is two seconds' work and under a megabyte."""
-Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Minutes = Annotated[int, Rule("int", gt=0, le=24 * 60)]
+Colour = Annotated[str, Rule("str", pattern=r"^#[0-9A-Fa-f]{6}$")]
+Url = Annotated[str, Rule("str", pattern=r"^https?://[^\s<>\"]{1,500}$")]
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+def doc(description: str, **constraints: Any) -> dict[str, Any]:
+    """A field's description (and list constraints), as its metadata."""
+    return {"description": description, **constraints}
 
 
+frozen = dataclass(frozen=True, kw_only=True)
+"""A content class: immutable, built from keywords."""
+
+
+class Model:
+    """The base of the content classes: unknown keys are errors."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
+
+
+@frozen
 class SourceRef(Model):
     """Where an item comes from, so printed material can credit it."""
 
-    publication: Id = Field(description="id of a publication in `content/sources.yaml`")
-    section: Text = Field(description="the section or chapter of the publication")
-    credit: Text | None = Field(None, description="attribution line printed with the item")
+    publication: Id = field(metadata=doc("id of a publication in `content/sources.yaml`"))
+    section: Text = field(metadata=doc("the section or chapter of the publication"))
+    credit: Text | None = field(
+        default=None, metadata=doc("attribution line printed with the item")
+    )
 
 
+@frozen
 class Publication(Model):
     """A source publication."""
 
     id: Id
     title: Text
-    publisher: str = Field(description="who published it (may be empty when unknown)")
-    date: str | None = Field(None, description="publication date, YYYY-MM-DD, when known")
-    short: str | None = Field(None, description="the short credit printed on every card")
-    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"]{1,500}$")] | None = Field(
-        None, description="where the publication can be read (the QR code of `kit cards --qr`)"
+    publisher: Plain = field(metadata=doc("who published it (may be empty when unknown)"))
+    date: Plain | None = field(
+        default=None, metadata=doc("publication date, YYYY-MM-DD, when known")
+    )
+    short: Plain | None = field(
+        default=None, metadata=doc("the short credit printed on every card")
+    )
+    url: Url | None = field(
+        default=None,
+        metadata=doc("where the publication can be read (the QR code of `kit cards --qr`)"),
     )
 
     @property
@@ -61,90 +105,110 @@ class Publication(Model):
         return self.short or self.publisher or self.title
 
 
+@frozen
 class SourcesFile(Model):
     """`content/sources.yaml`: the publications the content credits."""
 
     kind: Literal["sources"]
-    sources: list[Publication] = Field(min_length=1)
+    sources: list[Publication] = field(metadata={"min_length": 1})
 
 
 # --- decks -----------------------------------------------------------------------------
 
 
+@frozen
 class Category(Model):
     """A group of cards in a deck, printed with its own colour."""
 
     id: Id
-    name: Text = Field(description="printed on each card of the category")
-    colour: Colour = Field(description="card colour, `#RRGGBB`")
-    heading: Text | None = Field(None, description="heading used on worksheets and handouts")
-    question: Text | None = Field(None, description="the question the category answers")
+    name: Text = field(metadata=doc("printed on each card of the category"))
+    colour: Colour = field(metadata=doc("card colour, `#RRGGBB`"))
+    heading: Text | None = field(
+        default=None, metadata=doc("heading used on worksheets and handouts")
+    )
+    question: Text | None = field(default=None, metadata=doc("the question the category answers"))
     source: SourceRef | None = None
-    named_by_kit: bool = Field(
-        False, description="the name is the kit's grouping, not the source's: marked with *"
+    named_by_kit: Flag = field(
+        default=False,
+        metadata=doc("the name is the kit's grouping, not the source's: marked with *"),
     )
 
 
+@frozen
 class Card(Model):
     """One dialogue card: a question, optionally with its example."""
 
     id: Id
-    category: Id = Field(description="id of one of the deck's categories")
+    category: Id = field(metadata=doc("id of one of the deck's categories"))
     question: CardText
-    example: CardText | None = Field(None, description="the example text, without its label")
-    example_label: Text = Field("For eksempel", description="label printed before the example")
-    source: SourceRef | None = Field(None, description="overrides the deck's source")
+    example: CardText | None = field(
+        default=None, metadata=doc("the example text, without its label")
+    )
+    example_label: Text = field(
+        default="For eksempel", metadata=doc("label printed before the example")
+    )
+    source: SourceRef | None = field(default=None, metadata=doc("overrides the deck's source"))
 
 
+@frozen
 class Guidance(Model):
     """How to use a deck, as printed in its source."""
 
     title: Text
-    paragraphs: list[Text] = []
+    paragraphs: list[Text] = field(default_factory=list)
     steps_title: Text | None = None
-    steps: list[Text] = []
-    notes: list[Text] = []
+    steps: list[Text] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
 
 
+@frozen
 class DeckSlide(Model):
     """One slide of a deck that is a slide deck in its source: a card, or the slide's words."""
 
-    card: Id | None = Field(None, description="id of the deck's card the slide asks")
-    text: CardText | None = Field(None, description="the slide's own words, a line a line")
-    category: Id | None = Field(None, description="whose colour the slide takes (text slides)")
+    card: Id | None = field(default=None, metadata=doc("id of the deck's card the slide asks"))
+    text: CardText | None = field(
+        default=None, metadata=doc("the slide's own words, a line a line")
+    )
+    category: Id | None = field(
+        default=None, metadata=doc("whose colour the slide takes (text slides)")
+    )
 
-    @model_validator(mode="after")
-    def _one_of(self) -> DeckSlide:
+    def __post_init__(self) -> None:  # checked as _one_of
         if (self.card is None) == (self.text is None):
             raise ValueError("give either `card` or `text`")
-        return self
 
 
+@frozen
 class Deck(Model):
     """A deck of question cards in categories."""
 
     kind: Literal["deck"]
     id: Id
-    replaces: bool = Field(
-        False, description="true to replace the built-in item with the same id on purpose"
+    replaces: Flag = field(
+        default=False, metadata=doc("true to replace the built-in item with the same id on purpose")
     )
     title: Text
-    short_title: Text = Field(description="printed in the footer of each card")
+    short_title: Text = field(metadata=doc("printed in the footer of each card"))
     audience: Text | None = None
     source: SourceRef
     intro: Text | None = None
     guidance: Guidance | None = None
-    warmup: list[Text] = Field([], description="topics to talk about before the first card")
-    arranged_by_kit: Text | None = Field(
-        None, description="how the kit, not the source, arranged the deck: printed as its note"
+    warmup: list[Text] = field(
+        default_factory=list, metadata=doc("topics to talk about before the first card")
     )
-    warmup_lead: Text | None = Field(
-        None, description="the words that lead in to the warm-up topics, printed on their cards"
+    arranged_by_kit: Text | None = field(
+        default=None,
+        metadata=doc("how the kit, not the source, arranged the deck: printed as its note"),
     )
-    categories: list[Category] = Field(min_length=1)
-    cards: list[Card] = Field(min_length=1, max_length=MAX_CARDS)
-    slides: list[DeckSlide] = Field(
-        [], max_length=MAX_CARDS, description="the source's own slides, for `kit slides`"
+    warmup_lead: Text | None = field(
+        default=None,
+        metadata=doc("the words that lead in to the warm-up topics, printed on their cards"),
+    )
+    categories: list[Category] = field(metadata={"min_length": 1})
+    cards: list[Card] = field(metadata={"min_length": 1, "max_length": MAX_CARDS})
+    slides: list[DeckSlide] = field(
+        default_factory=list,
+        metadata=doc("the source's own slides, for `kit slides`", max_length=MAX_CARDS),
     )
 
     def category(self, category_id: str) -> Category:
@@ -159,6 +223,7 @@ class Deck(Model):
 # --- tools -----------------------------------------------------------------------------
 
 
+@frozen
 class Tip(Model):
     """A TIP box."""
 
@@ -167,6 +232,7 @@ class Tip(Model):
     link: Text | None = None
 
 
+@frozen
 class QuestionsRef(Model):
     """Take a group work's questions from a deck category instead of repeating them."""
 
@@ -174,6 +240,7 @@ class QuestionsRef(Model):
     category: Id
 
 
+@frozen
 class GroupWork(Model):
     """A group-work task with the questions to put to the groups."""
 
@@ -182,48 +249,61 @@ class GroupWork(Model):
     heading: Text | None = None
     minutes: Minutes | None = None
     task: Text | None = None
-    questions: list[Text] = []
+    questions: list[Text] = field(default_factory=list)
     questions_from: QuestionsRef | None = None
-    tips: list[Tip] = []
+    tips: list[Tip] = field(default_factory=list)
 
 
+@frozen
 class AgendaBlock(Model):
     """One block of the facilitator's agenda."""
 
     id: Id
     title: Text
-    minutes: Minutes = Field(description="length at the tool's own duration")
-    min_minutes: Minutes | None = Field(None, description="never shorter than this when scaled")
-    max_minutes: Minutes | None = Field(None, description="never longer than this when scaled")
-    fixed: bool = Field(False, description="keeps its minutes whatever the session length")
-    facilitator_only: bool = Field(
-        False, description="left out of the participants' agenda (folded into the item before)"
+    minutes: Minutes = field(metadata=doc("length at the tool's own duration"))
+    min_minutes: Minutes | None = field(
+        default=None, metadata=doc("never shorter than this when scaled")
     )
-    notes: list[Text] = []
-    questions: list[Text] = []
-    group_work: Id | None = Field(None, description="id of the tool's group work done here")
+    max_minutes: Minutes | None = field(
+        default=None, metadata=doc("never longer than this when scaled")
+    )
+    fixed: Flag = field(
+        default=False, metadata=doc("keeps its minutes whatever the session length")
+    )
+    facilitator_only: Flag = field(
+        default=False,
+        metadata=doc("left out of the participants' agenda (folded into the item before)"),
+    )
+    notes: list[Text] = field(default_factory=list)
+    questions: list[Text] = field(default_factory=list)
+    group_work: Id | None = field(
+        default=None, metadata=doc("id of the tool's group work done here")
+    )
 
-    @model_validator(mode="after")
-    def _bounds_hold_minutes(self) -> AgendaBlock:
+    def __post_init__(self) -> None:  # checked as _bounds_hold_minutes
         if self.min_minutes is not None and self.min_minutes > self.minutes:
             raise ValueError(f"min_minutes {self.min_minutes} is more than minutes {self.minutes}")
         if self.max_minutes is not None and self.max_minutes < self.minutes:
             raise ValueError(f"max_minutes {self.max_minutes} is less than minutes {self.minutes}")
-        return self
 
 
+@frozen
 class Agenda(Model):
     """The facilitator's agenda; the participants' agenda is derived from it."""
 
-    suggested: bool = Field(False, description="true when the minutes are the kit's suggestion")
-    break_after_minutes: Minutes | None = Field(
-        None, description="sessions longer than this get a break"
+    suggested: Flag = field(
+        default=False, metadata=doc("true when the minutes are the kit's suggestion")
+    )
+    break_after_minutes: Minutes | None = field(
+        default=None, metadata=doc("sessions longer than this get a break")
     )
     break_minutes: Minutes = 15
-    blocks: list[AgendaBlock] = Field(
-        min_length=1,
-        max_length=MAX_BLOCKS,
-        description=f"the blocks in order (at most {MAX_BLOCKS}: an afternoon has a dozen)",
+    blocks: list[AgendaBlock] = field(
+        metadata=doc(
+            f"the blocks in order (at most {MAX_BLOCKS}: an afternoon has a dozen)",
+            min_length=1,
+            max_length=MAX_BLOCKS,
+        )
     )
 
     @property
@@ -232,22 +312,26 @@ class Agenda(Model):
         return sum(b.minutes for b in self.blocks)
 
 
+@frozen
 class UseWhen(Model):
     title: Text
-    items: list[Text] = Field(min_length=1)
+    items: list[Text] = field(metadata={"min_length": 1})
 
 
+@frozen
 class Duration(Model):
     text: Text
     min_minutes: Minutes
     max_minutes: Minutes
 
 
+@frozen
 class Example(Model):
     title: Text
     text: Text
 
 
+@frozen
 class Meeting(Model):
     """The meeting the tool's agenda is for."""
 
@@ -261,35 +345,37 @@ class Meeting(Model):
     closing_question: Text | None = None
 
 
+@frozen
 class Checklist(Model):
     title: Text
-    items: list[Text] = Field(min_length=1)
+    items: list[Text] = field(metadata={"min_length": 1})
 
 
+@frozen
 class Tool(Model):
     """A workshop tool or meeting format: its guidance, agenda and group work."""
 
     kind: Literal["tool"]
     id: Id
-    replaces: bool = Field(
-        False, description="true to replace the built-in item with the same id on purpose"
+    replaces: Flag = field(
+        default=False, metadata=doc("true to replace the built-in item with the same id on purpose")
     )
-    label: Text = Field(description="short name, e.g. `Værktøj 2`")
+    label: Text = field(metadata=doc("short name, e.g. `Værktøj 2`"))
     title: Text
     source: SourceRef
-    intro: list[Text] = []
+    intro: list[Text] = field(default_factory=list)
     purpose: Text
     use_when: UseWhen | None = None
     participants: Text | None = None
     preparation_time: Text | None = None
     duration: Duration | None = None
     exercise_purpose: Text | None = None
-    preparation: list[Text] = []
-    steps: list[Text] = []
+    preparation: list[Text] = field(default_factory=list)
+    steps: list[Text] = field(default_factory=list)
     example: Example | None = None
     meeting: Meeting
     agenda: Agenda
-    group_work: list[GroupWork] = []
+    group_work: list[GroupWork] = field(default_factory=list)
     checklist: Checklist | None = None
 
     def group(self, group_id: str) -> GroupWork:
@@ -300,58 +386,58 @@ class Tool(Model):
 # --- handouts --------------------------------------------------------------------------
 
 
+@frozen
 class HandoutItem(Model):
     title: Text | None = None
-    detail: Text | None = Field(None, description="a short line under the title")
+    detail: Text | None = field(default=None, metadata=doc("a short line under the title"))
     text: Text
 
 
+@frozen
 class HandoutGroup(Model):
     title: Text
-    items: list[HandoutItem] = Field(min_length=1)
+    items: list[HandoutItem] = field(metadata={"min_length": 1})
 
 
+@frozen
 class Table(Model):
-    columns: list[Text] = Field(min_length=1)
-    rows: list[list[Text]] = Field(min_length=1)
+    columns: list[Text] = field(metadata={"min_length": 1})
+    rows: list[list[Text]] = field(metadata={"min_length": 1})
 
-    @model_validator(mode="after")
-    def _rows_fit(self) -> Table:
+    def __post_init__(self) -> None:  # checked as _rows_fit
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
                 raise ValueError(
                     f"row {i} has {len(row)} cells; the table has {len(self.columns)} columns"
                 )
-        return self
 
 
+@frozen
 class Handout(Model):
     """A one-page handout: an advice list, a model or a table."""
 
     kind: Literal["handout"]
     id: Id
-    replaces: bool = Field(
-        False, description="true to replace the built-in item with the same id on purpose"
+    replaces: Flag = field(
+        default=False, metadata=doc("true to replace the built-in item with the same id on purpose")
     )
     title: Text
     source: SourceRef
     intro: Text | None = None
-    numbered: bool = False
-    items: list[HandoutItem] = []
-    groups: list[HandoutGroup] = []
+    numbered: Flag = False
+    items: list[HandoutItem] = field(default_factory=list)
+    groups: list[HandoutGroup] = field(default_factory=list)
     table: Table | None = None
     outro: Text | None = None
 
-    @model_validator(mode="after")
-    def _has_body(self) -> Handout:
+    def __post_init__(self) -> None:  # checked as _has_body
         bodies = [bool(self.items), bool(self.groups), self.table is not None]
         if sum(bodies) != 1:
             raise ValueError("a handout has exactly one of `items`, `groups` or `table`")
-        return self
 
 
 Item = Tool | Deck | Handout
-KINDS: dict[str, type[Model]] = {
+KINDS: dict[str, type] = {
     "tool": Tool,
     "deck": Deck,
     "handout": Handout,

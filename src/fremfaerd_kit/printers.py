@@ -17,9 +17,9 @@ import yaml
 from pydantic import Field, StringConstraints, ValidationError
 
 from .errors import ContentError, InputError
-from .model import Model
 from .output import write_atomic
 from .readers.yamlfile import load_yaml
+from .settingsmodel import Model
 
 FILE_NAME = "printers.yaml"
 MAX_PRINTERS = 100
