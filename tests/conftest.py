@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from fremfaerd_kit.library import Library, load_library
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
+# The library cache of this test run, in every `kit` the tests start: never the user's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="fremfaerd-kit-tests-")
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,5 @@
 """The `kit` command: a thin shell over the library. Each command parses, calls, prints."""
 
-from __future__ import annotations
-
 import os
 import signal
 import sys

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Iterable
+from fnmatch import fnmatch
 from functools import cache
+from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace, unShapedFontGlob
 
 from .resources import fonts_dir
 
@@ -36,7 +39,13 @@ class _KitFont(TTFont):  # type: ignore[misc]  # ReportLab has no type hints
     """
 
     def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename)
+        # `TTFont.__init__`, with the face read once and then recalled (`_face`).
+        self.fontName = name
+        self.face = _face(filename)
+        self.encoding = TTEncoding()
+        self.state = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
         self._known: WeakKeyDictionary[Any, tuple[int, frozenset[str], dict[int, int]]] = (
             WeakKeyDictionary()
         )
@@ -53,11 +62,31 @@ class _KitFont(TTFont):  # type: ignore[misc]  # ReportLab has no type hints
         return result
 
 
+def _face(filename: str) -> TTFontFace:
+    """ReportLab's reading of a TrueType file (a sixtieth of a second for each of the three
+    faces), kept from an earlier run when there is one (a few milliseconds)."""
+    from reportlab import Version
+
+    from . import cache as kept
+
+    info = Path(filename).stat()
+    key = kept.digest("font", filename, f"{info.st_size}:{info.st_mtime_ns}", Version)
+    state = kept.recall("fonts", key)
+    if isinstance(state, dict) and "unitsPerEm" in state:
+        face = TTFontFace.__new__(TTFontFace)
+        face.__dict__.update(state)
+        per_em = face.unitsPerEm
+        face._pdfScale = (lambda x: x) if per_em == 1000 else (lambda x: x * (1000 / per_em))
+        return face
+    face = TTFontFace(filename)
+    state = {k: v for k, v in face.__dict__.items() if k != "_pdfScale"}  # a function
+    kept.keep("fonts", key, state)
+    return face
+
+
 @cache
 def register() -> None:
     """Register the kit's fonts with ReportLab once per process."""
-    from reportlab import rl_config
-
     for name, filename in _FILES.items():
         pdfmetrics.registerFont(_KitFont(name, str(fonts_dir() / filename)))
     # Every canvas starts in the kit's own font, not in Helvetica: a PDF that names a font

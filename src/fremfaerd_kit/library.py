@@ -16,8 +16,8 @@ from . import model
 from .errors import ContentError, InputError, Problem
 from .intake import files_under
 from .model import Deck, Handout, Item, Publication, SourcesFile, Tool
-from .readers.csvdeck import load_csv_deck
-from .readers.yamlfile import KeyPath, SourceFile, load_yaml
+from .readers import parse_content, read_content
+from .readers.source import KeyPath, SourceFile
 from .resources import content_dir
 from .textcheck import damage
 
@@ -83,41 +83,58 @@ class Library:
         return [c.question for c in deck.cards_in(group.questions_from.category)]
 
 
-def load_library(extra: Iterable[Path] = (), *, builtin: bool = True) -> Library:
-    """Load the built-in library and any extra content folders or files; raise `ContentError`."""
+def load_library(
+    extra: Iterable[Path] = (), *, builtin: bool = True, cache: bool = True
+) -> Library:
+    """Load the built-in library and any extra content folders or files; raise `ContentError`.
+
+    `cache`: use and keep the library as last read (`libcache`) when no file has changed."""
     roots = [content_dir()] if builtin else []
     roots.extend(Path(p) for p in extra)
-    return check_files(_content_files(roots))
+    return check_files(_content_files(roots), cache=cache)
 
 
-def check_files(paths: Iterable[Path | tuple[Path, Path | None]]) -> Library:
+def check_files(
+    paths: Iterable[Path | tuple[Path, Path | None]], *, cache: bool = False
+) -> Library:
     """Load, validate and cross-check `paths`; every problem is collected before raising.
 
     A path may come with the folder it must stay inside (symlinks are followed no further).
     """
     problems: list[Problem] = []
-    library = Library()
-    items: list[tuple[SourceFile, Any]] = []
+    read: list[tuple[Path, bytes]] = []
     for entry in paths:
         path, inside = entry if isinstance(entry, tuple) else (entry, None)
         try:
-            if path.suffix == ".csv":
-                sources = [load_csv_deck(path, inside=inside)]
-            elif path.suffix == ".xlsx":
-                from .readers.xlsxdeck import load_xlsx_decks
+            read.append((path, read_content(path, inside)))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    key = None
+    if cache and not problems:
+        from . import cache as kept
 
-                sources = load_xlsx_decks(path, inside=inside)
-            else:
-                sources = [load_yaml(path, inside=inside)]
+        key = kept.digest(*(part for path, raw in read for part in (str(path), raw)))
+        found = kept.recall("library", key)
+        if isinstance(found, tuple) and isinstance(found[0], Library):
+            VARIABLE_TEXTS.update(found[1])
+            return found[0]
+    library = Library()
+    texts: set[str] = set()
+    items: list[tuple[SourceFile, Any]] = []
+    for path, raw in read:
+        try:
+            sources = parse_content(path, raw)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
         for source in sources:
             if source.note:
                 library.notes.append(f"{source.path}: {source.note}")
-            item = _validate(source, problems)
+            item = _validate(source, problems, texts)
+            source.data = None  # read into `item`; only the positions are needed from here
             if item is not None:
                 items.append((source, item))
+    del read
     seen: dict[str, SourceFile] = {}
     replaced: set[str] = set()
     for source, item in items:
@@ -160,8 +177,13 @@ def check_files(paths: Iterable[Path | tuple[Path, Path | None]]) -> Library:
     for source, item in items:
         if isinstance(item, Tool | Deck | Handout) and library.files.get(item.id) is source:
             problems.extend(_cross_check(item, source, library))
+    VARIABLE_TEXTS.update(texts)
     if problems:
         raise ContentError(problems)
+    if key is not None:
+        from . import cache as kept
+
+        kept.keep("library", key, (library, texts))
     return library
 
 
@@ -189,7 +211,7 @@ def validator(cls: type) -> Any:
     return TypeAdapter(cls)
 
 
-def _validate(source: SourceFile, problems: list[Problem]) -> Any:
+def _validate(source: SourceFile, problems: list[Problem], texts: set[str]) -> Any:
     data = source.data
     if not isinstance(data, dict):
         problems.append(source.problem((), "expected a mapping with a `kind` at the top"))
@@ -213,7 +235,7 @@ def _validate(source: SourceFile, problems: list[Problem]) -> Any:
         if harm:
             problems.append(source.problem(key_path, harm))
         if "{{" in text or "{%" in text:
-            VARIABLE_TEXTS.add(text)
+            texts.add(text)
     from pydantic import ValidationError
 
     try:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from .errors import InputError
 from .resources import templates_dir
 
@@ -46,10 +44,27 @@ class PrintSpec:
     card: dict[str, Any]
 
 
+def _settings(name: str) -> Any:
+    """One of the kit's print-settings files, as data (kept parsed between runs: reading
+    YAML costs more than the rest of a settings lookup)."""
+    from . import cache as kept
+
+    path = templates_dir() / "print" / name
+    raw = path.read_bytes()
+    key = kept.digest("settings", str(path), raw)
+    data = kept.recall("settings", key)
+    if data is None:
+        import yaml
+
+        data = yaml.safe_load(raw.decode("utf-8"))
+        kept.keep("settings", key, data)
+    return data
+
+
 @cache
 def print_spec() -> PrintSpec:
     """The print geometry of the kit."""
-    data = yaml.safe_load((templates_dir() / "print" / "sheets.yaml").read_text("utf-8"))
+    data = _settings("sheets.yaml")
     return PrintSpec(
         papers={k: Paper(id=k, **v) for k, v in data["papers"].items()},
         cards={k: CardSize(name=k, **v) for k, v in data["cards"].items()},
@@ -63,8 +78,7 @@ def print_spec() -> PrintSpec:
 @cache
 def labels() -> dict[str, str]:
     """The kit's own printed words (Danish) for card sheets."""
-    text = (templates_dir() / "print" / "labels.yaml").read_text("utf-8")
-    return dict(yaml.safe_load(text))
+    return dict(_settings("labels.yaml"))
 
 
 def paper(name: str) -> Paper:

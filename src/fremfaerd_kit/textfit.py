@@ -60,9 +60,24 @@ def hyphenation_points(word: str) -> tuple[int, ...]:
 
 @lru_cache(maxsize=1)
 def _danish() -> Any:
+    """pyphen's Danish hyphenation, its patterns kept parsed between runs (parsing the
+    dictionary costs more than laying out a deck of cards)."""
     import pyphen  # only when a word needs breaking
 
-    return pyphen.Pyphen(lang="da_DK", left=3, right=3)
+    from . import cache as kept
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback("da_DK")]
+    key = kept.digest("hyphenation", str(path), path.read_bytes(), pyphen.__version__)
+    state = kept.recall("hyphenation", key)
+    if isinstance(state, dict) and {"patterns", "maxlen"} <= state.keys():
+        patterns = pyphen.HyphDict.__new__(pyphen.HyphDict)
+        patterns.__dict__.update(state, cache={})
+        pyphen.hdcache[path] = patterns
+    hyphenation = pyphen.Pyphen(lang="da_DK", left=3, right=3)
+    if state is None:
+        parsed = hyphenation.hd
+        kept.keep("hyphenation", key, {"patterns": parsed.patterns, "maxlen": parsed.maxlen})
+    return hyphenation
 
 
 def _split(word: str, room: float, widths: dict[str, float]) -> tuple[str, str] | None:

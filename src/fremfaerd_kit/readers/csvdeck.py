@@ -85,6 +85,11 @@ SEPARATORS = {";": "semicolon-separated", ",": "comma-separated", "\t": "tab-sep
 def load_csv_deck(path: Path, *, inside: Path | None = None) -> SourceFile:
     """Read `path` as a deck; rows become cards with their line numbers kept for errors."""
     raw = read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="spreadsheet")
+    return parse_csv_deck(path, raw)
+
+
+def parse_csv_deck(path: Path, raw: bytes) -> SourceFile:
+    """The deck in the CSV bytes `raw`, read from `path`."""
     text, encoding = decode_csv(raw, path)
     if not text.strip():
         raise fail(path, "the file is empty; the first row names the columns")

@@ -60,6 +60,11 @@ def _text(value: object) -> str:
 def load_xlsx_decks(path: Path, *, inside: Path | None = None) -> list[SourceFile]:
     """Every deck sheet of the workbook at `path`; every problem of all sheets at once."""
     raw = read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="workbook")
+    return parse_xlsx_decks(path, raw)
+
+
+def parse_xlsx_decks(path: Path, raw: bytes) -> list[SourceFile]:
+    """Every deck sheet of the workbook `raw`, read from `path`."""
     _check_zip(raw, path)
     from openpyxl import load_workbook
 

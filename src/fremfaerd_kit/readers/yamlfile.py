@@ -11,7 +11,7 @@ number of values after aliases are expanded ("billion laughs"), the safe tag set
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,9 @@ import yaml
 
 from ..errors import ContentError, Location, Problem
 from ..intake import TEXT_LIMIT, fail, read_bytes
+from .source import KeyPath, SourceFile, format_path
+
+__all__ = ["KeyPath", "SourceFile", "format_path", "load_yaml", "parse_yaml"]
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML has it (ten times faster); the same safe tag set."""
@@ -27,51 +30,17 @@ MAX_DEPTH = 64
 MAX_NODES = 1_000_000
 """Values after alias expansion: a 40,000-card deck has about 400,000."""
 
-KeyPath = tuple[str | int, ...]
-
-
-def format_path(path: KeyPath) -> str:
-    """`('cards', 3, 'question')` -> `cards[3].question`."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
-
-
-@dataclass
-class SourceFile:
-    """A loaded YAML document with the position of each key path in it."""
-
-    path: Path | str
-    """The file; for a workbook's sheet, `file.xlsx:Sheet`."""
-    data: Any
-    marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    cells: bool = False
-    """Positions are a sheet's rows and columns (`R12:C2`), not lines and columns."""
-    note: str | None = None
-    """Something the reader did that the user should know (`read as Windows-1252`)."""
-
-    def locate(self, key_path: KeyPath) -> Location:
-        """The nearest known position of `key_path` (falling back to its parents)."""
-        probe = tuple(key_path)
-        while probe and probe not in self.marks:
-            probe = probe[:-1]
-        line, column = self.marks.get(probe, (1, 1))
-        return Location(self.path, line, column, format_path(tuple(key_path)), cells=self.cells)
-
-    def problem(self, key_path: KeyPath, message: str) -> Problem:
-        """A `Problem` at `key_path` of this file."""
-        return Problem(self.locate(key_path), message)
-
 
 def load_yaml(path: Path, *, inside: Path | None = None, remember: bool = True) -> SourceFile:
     """Read `path` (through the reading gate) as UTF-8 YAML; raise `ContentError`.
 
     `remember=False` for a file the command will itself rewrite (the printer profiles)."""
     raw = read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="YAML file", remember=remember)
+    return parse_yaml(path, raw)
+
+
+def parse_yaml(path: Path, raw: bytes) -> SourceFile:
+    """The YAML document in `raw`, read from `path`; raise `ContentError`."""
     text = decode_text(raw, path)
     if not text.strip():
         raise fail(path, "is empty; expected a YAML mapping with a `kind`")
