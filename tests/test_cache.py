@@ -55,7 +55,7 @@ def test_a_kept_library_is_the_library_read_afresh(folder: Path, tmp_path: Path)
     assert entries(folder, "library") == []
     first = load_library([extra])  # read, and kept
     assert len(entries(folder, "library")) == 1
-    VARIABLE_TEXTS.clear()
+    VARIABLE_TEXTS.discard("Hvad betyder {{ teknologi }} for jer?")
     kept = load_library([extra])  # from the cache
     assert kept is not first
     for table in ("tools", "decks", "handouts", "publications"):
@@ -63,7 +63,7 @@ def test_a_kept_library_is_the_library_read_afresh(folder: Path, tmp_path: Path)
     assert kept.files.keys() == fresh.files.keys()
     assert kept.files["egne"].path == fresh.files["egne"].path
     assert kept.files["egne"].marks == fresh.files["egne"].marks
-    assert VARIABLE_TEXTS == {"Hvad betyder {{ teknologi }} for jer?"}, "kept with the library"
+    assert "Hvad betyder {{ teknologi }} for jer?" in VARIABLE_TEXTS, "kept with the library"
 
 
 def test_a_changed_file_is_read_again(folder: Path, tmp_path: Path) -> None:
