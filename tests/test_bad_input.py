@@ -47,13 +47,13 @@ def test_a_latin1_kit_file_is_named_as_not_utf8(tmp_path: Path) -> None:
     assert snapshot(tmp_path) == {"kit.yaml": path.read_bytes()}
 
 
-def test_a_10_mb_kit_file_is_refused(tmp_path: Path) -> None:
+def test_a_20_mb_kit_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "kit.yaml"
-    path.write_text("kind: kit\n" + "# fyld\n" * 1_500_000, encoding="utf-8")
+    path.write_text("kind: kit\n" + "# fyld\n" * 2_800_000, encoding="utf-8")
     result = run_kit("build", str(path), "-q", cwd=tmp_path)
     assert result.returncode == 2
     assert problem_lines(result.stderr) == [
-        f"{path}: is larger than 8 MB, the most a YAML file may be"
+        f"{path}: is larger than 16 MB, the most a YAML file may be"
     ]
 
 

@@ -186,7 +186,7 @@ def test_a_clean_own_file_checks_ok_with_the_built_in_library(tmp_path: Path):
 
 def test_very_large_file_is_refused_without_reading_it(tmp_path: Path):
     path = tmp_path / "big.yaml"
-    path.write_text("kind: deck\n" + "# padding\n" * 1_100_000, encoding="utf-8")
+    path.write_text("kind: deck\n" + "# padding\n" * 1_700_000, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_library([path])
-    assert "is larger than 8 MB" in str(caught.value)
+    assert "is larger than 16 MB" in str(caught.value)

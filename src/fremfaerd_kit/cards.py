@@ -6,7 +6,6 @@ does not fit is reported (with all other problems) before a page exists.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import json
@@ -14,9 +13,12 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from itertools import islice
+from typing import Any, Literal
 
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
@@ -503,8 +505,15 @@ class _Planner:
 def deck_version(deck: Deck) -> str:
     """Seven hex digits that change whenever anything in the deck's content changes, so a
     printed deck can be told from a newer one."""
-    text = json.dumps(dataclasses.asdict(deck), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:7]
+    kept = _VERSIONS.get(id(deck))
+    if kept is None or kept[0] is not deck:
+        text = json.dumps(deck.plain(), ensure_ascii=False, separators=(",", ":"))
+        kept = _VERSIONS[id(deck)] = (deck, hashlib.sha256(text.encode()).hexdigest()[:7])
+    return kept[1]
+
+
+_VERSIONS: dict[int, tuple[Deck, str]] = {}
+"""Each deck's version, worked out once (a deck of thousands of cards takes a while)."""
 
 
 def _index(deck: Deck, card: Card) -> int:
@@ -524,29 +533,48 @@ def _body_box(size: CardSize) -> Rect:
     return Rect(safe, bottom, size.width * MM - 2 * safe, top - bottom)
 
 
-def plan_cards(
-    library: Library,
-    groups: list[list[PlacedCard]],
-    size: CardSize,
-    backs: bool,
-    qr: bool = False,
-) -> tuple[list[list[FrontPlan]], dict[tuple[str, str], BackPlan]]:
-    """Plan every front (and back) or raise `ContentError` with every problem found."""
-    fonts.register()
-    planner = _Planner(library, size, qr, stamp_fronts=not backs)
-    fronts = [[plan for placed in group for plan in planner.fronts(placed)] for group in groups]
-    back_plans: dict[tuple[str, str], BackPlan] = {}
-    if backs:
-        for group in fronts:
-            for front in group:
-                key = (front.placed.deck.id, front.category.id)
-                if key not in back_plans:
-                    plan = planner.back(front.placed.deck, front.category)
-                    if plan:
-                        back_plans[key] = plan
-    if planner.problems:
-        raise ContentError(list(dict.fromkeys(planner.problems)))
-    return fronts, back_plans
+class _Plans:
+    """Every front and back planned as it is drawn, a sheet at a time: a plan is let go
+    once drawn, so a deck of forty thousand cards never holds forty thousand laid-out
+    texts. Once a problem is found nothing more is drawn (the document will not be
+    written), but every card is still planned, so that every problem is reported at once:
+    the fronts' first, then the backs', as when all was planned before drawing."""
+
+    def __init__(self, planner: _Planner, groups: list[list[PlacedCard]]) -> None:
+        self.planner = planner
+        self.groups = groups
+        self.backs: dict[tuple[str, str], BackPlan | None] = {}
+        self.back_problems: list[Problem] = []
+        self.drawn: list[Face] = []
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.planner.problems or self.back_problems)
+
+    def sheets(self, per: int) -> Iterator[list[FrontPlan]]:
+        """The fronts, `per` at a time, group by group (a group never shares a sheet)."""
+        for group in self.groups:
+            plans = (plan for placed in group for plan in self.planner.fronts(placed))
+            while chunk := list(islice(plans, per)):
+                for plan in chunk:
+                    self.drawn.append(Face(plan.placed, plan.category, plan.footer, plan.number))
+                yield chunk
+
+    def back(self, plan: FrontPlan) -> BackPlan | None:
+        """The back of `plan`'s card (one plan per deck and category)."""
+        key = (plan.placed.deck.id, plan.placed.card.category)
+        if key not in self.backs:
+            problems = self.planner.problems
+            before = len(problems)
+            self.backs[key] = self.planner.back(plan.placed.deck, plan.category)
+            self.back_problems.extend(problems[before:])
+            del problems[before:]
+        return self.backs[key]
+
+    def check(self) -> None:
+        """Raise `ContentError` with every problem found."""
+        if self.failed:
+            raise ContentError(list(dict.fromkeys(self.planner.problems + self.back_problems)))
 
 
 # --- drawing ---------------------------------------------------------------------------
@@ -714,6 +742,35 @@ def draw_scale_bar(c: Canvas, sheet: Sheet) -> None:
 # --- the document ----------------------------------------------------------------------
 
 
+class _Applied:
+    """A stream filter already applied: ReportLab names it and writes the bytes as they are."""
+
+    def __init__(self, pdfname: str) -> None:
+        self.pdfname = pdfname
+
+    def encode(self, content: Any) -> Any:
+        return content
+
+
+class _PackingCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
+    """A canvas that encodes each page's content as the page ends, with the filters and in
+    the way ReportLab would when it writes the file (so the same bytes): a page of cards
+    is 6 kB as text and 1 kB encoded, and ReportLab holds every page until the end."""
+
+    def showPage(self) -> None:
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        if not (page.compression and isinstance(page.stream, str)) or page.Contents:
+            return
+        filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
+        content: Any = page.stream
+        for step in reversed(filters):
+            content = step.encode(content)
+        contents = PDFStream(content=content, filters=[_Applied(f.pdfname) for f in filters])
+        contents.__Comment__ = "page stream"
+        page.Contents, page.stream = contents, None
+
+
 SHOP_BLEED = 3.0
 """The shop layout's bleed unless one is given: what print shops ask for."""
 MAX_BACK_OFFSET = 20.0
@@ -741,84 +798,71 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
         options = CardOptions(**{**options.__dict__, "seed": seed})
     groups = select_cards(library, deck_ids, options)
     backs = options.backs != "none"
-    fronts, back_plans = plan_cards(library, groups, size, backs, options.qr)
+    fonts.register()
+    plans = _Plans(_Planner(library, size, options.qr, stamp_fronts=not backs), groups)
     bleed = bleed_mm * MM
-    buffer = io.BytesIO()
-    c = Canvas(buffer, invariant=True, pageCompression=1)
-    titles = ", ".join(dict.fromkeys(g[0].placed.deck.title for g in fronts))
+    c = _PackingCanvas(io.BytesIO(), invariant=True, pageCompression=1)
+    titles = ", ".join(dict.fromkeys(g[0].deck.title for g in groups if g))
     c.setTitle(f"{titles} – kort")
     c.setAuthor("fremfaerd-kit")
     c.setCreator("fremfaerd-kit")
     c.setSubject("Dialogkort til print og udklip")
-    placed = [plan.placed for group in fronts for plan in group]
-    faces = [Face(p.placed, p.category, p.footer, p.number) for group in fronts for p in group]
     if options.layout == "shop":
-        pages = _shop_pages(c, fronts, back_plans, size, bleed, backs)
+        pages = _shop_pages(c, plans, size, bleed, backs)
         per_sheet, sheets = 1, []
     else:
         sheet = plan_sheet(sheet_paper, size, bleed_mm, fold=options.backs == "fold")
-        pages = _sheet_pages(c, sheet, fronts, back_plans, options, bleed)
+        pages = _sheet_pages(c, sheet, plans, options, bleed)
         per_sheet, sheets = len(sheet.cells), [sheet]
-    c.save()
-    pdf = buffer.getvalue()
+    plans.check()
+    pdf = c.getpdfdata()  # the file's bytes once, not also a copy in a buffer
+    del c
     if options.pdfx or (options.pdfx is None and options.layout == "shop"):
         from .typesetters.pdfx import to_pdfx
 
         pdf = to_pdfx(pdf, f"{titles} – kort")
-    return CardsResult(pdf, placed, pages, per_sheet, seed, sheets, faces)
+    faces = plans.drawn
+    return CardsResult(pdf, [f.placed for f in faces], pages, per_sheet, seed, sheets, faces)
 
 
-def _sheet_pages(
-    c: Canvas,
-    sheet: Sheet,
-    fronts: list[list[FrontPlan]],
-    back_plans: dict[tuple[str, str], BackPlan],
-    options: CardOptions,
-    bleed: float,
-) -> int:
+def _sheet_pages(c: Canvas, sheet: Sheet, plans: _Plans, options: CardOptions, bleed: float) -> int:
     c.setPageSize((sheet.width, sheet.height))
     offset = (options.back_offset[0] * MM, options.back_offset[1] * MM)
     pages = 0
-    per = len(sheet.cells)
-    for group in fronts:
-        for chunk in _sheets_of(group, per):
-            draw_marks_for = list(sheet.cells[: len(chunk)])
-            backs = [back_plans[(p.placed.deck.id, p.placed.card.category)] for p in chunk
-                     if options.backs != "none"]  # fmt: skip
-            for cell, plan in zip(sheet.cells, chunk, strict=False):
-                draw_front(c, cell, plan, bleed)
-            if options.backs == "fold":
-                _draw_backs(c, [mirror_for_fold(sheet, cell) for cell in draw_marks_for],
-                            backs, bleed)  # fmt: skip
-            _draw_sheet_furniture(c, sheet, draw_marks_for, fold=options.backs == "fold")
+    for chunk in plans.sheets(len(sheet.cells)):
+        draw_marks_for = list(sheet.cells[: len(chunk)])
+        backs = [plans.back(p) for p in chunk] if options.backs != "none" else []
+        if plans.failed:
+            continue
+        for cell, plan in zip(sheet.cells, chunk, strict=False):
+            draw_front(c, cell, plan, bleed)
+        if options.backs == "fold":
+            _draw_backs(c, [mirror_for_fold(sheet, cell) for cell in draw_marks_for],
+                        backs, bleed)  # fmt: skip
+        _draw_sheet_furniture(c, sheet, draw_marks_for, fold=options.backs == "fold")
+        c.showPage()
+        pages += 1
+        if options.backs == "duplex":
+            spots = [sheet.back_of(cell, options.duplex, offset) for cell in draw_marks_for]
+            _draw_backs(c, spots, backs, bleed)
             c.showPage()
             pages += 1
-            if options.backs == "duplex":
-                spots = [sheet.back_of(cell, options.duplex, offset) for cell in draw_marks_for]
-                _draw_backs(c, spots, backs, bleed)
-                c.showPage()
-                pages += 1
     return pages
 
 
-def _draw_backs(c: Canvas, spots: list[Rect], plans: list[BackPlan], bleed: float) -> None:
+def _draw_backs(
+    c: Canvas, spots: list[Rect], plans: Sequence[BackPlan | None], bleed: float
+) -> None:
     """The backs of one sheet, their colour run into the gutter (`sheet.back_extents`)."""
     reach = max(bleed, float(print_spec().sheet["back_bleed"]) * MM)
     for spot, plan, (left, bottom, right, top) in zip(
         spots, plans, back_extents(spots, reach), strict=True
     ):
+        assert plan is not None  # nothing is drawn once a back could not be planned
         c.setFillColor(_colour(plan.category.colour))
         c.rect(spot.x - left, spot.y - bottom, spot.w + left + right, spot.h + bottom + top,
                stroke=0, fill=1)  # fmt: skip
         draw_back(c, spot, plan, bleed)
-
-
-def _sheets_of(group: list[FrontPlan], per: int) -> Iterator[list[FrontPlan]]:
-    """`group` a sheet's worth at a time, emptying it as it goes: a drawn card's plan
-    is let go at once, which keeps memory down for decks of thousands of cards."""
-    group.reverse()
-    while group:
-        yield [group.pop() for _ in range(min(per, len(group)))]
 
 
 def _draw_sheet_furniture(c: Canvas, sheet: Sheet, cells: list[Rect], *, fold: bool) -> None:
@@ -859,14 +903,7 @@ def _draw_sheet_furniture(c: Canvas, sheet: Sheet, cells: list[Rect], *, fold: b
     draw_scale_bar(c, sheet)
 
 
-def _shop_pages(
-    c: Canvas,
-    fronts: list[list[FrontPlan]],
-    back_plans: dict[tuple[str, str], BackPlan],
-    size: CardSize,
-    bleed: float,
-    backs: bool,
-) -> int:
+def _shop_pages(c: Canvas, plans: _Plans, size: CardSize, bleed: float, backs: bool) -> int:
     """One card face per page at card size plus bleed, with TrimBox and BleedBox."""
     w, h = size.width * MM, size.height * MM
     page = (w + 2 * bleed, h + 2 * bleed)
@@ -875,15 +912,15 @@ def _shop_pages(
     c.setBleedBox([0, 0, page[0], page[1]])
     cell = Rect(bleed, bleed, w, h)
     pages = 0
-    for group in fronts:
-        for (plan,) in _sheets_of(group, 1):
-            draw_front(c, cell, plan, bleed)
+    for (plan,) in plans.sheets(1):
+        back = plans.back(plan) if backs else None
+        if plans.failed:
+            continue
+        draw_front(c, cell, plan, bleed)
+        c.showPage()
+        pages += 1
+        if back is not None:
+            draw_back(c, cell, back, bleed)
             c.showPage()
             pages += 1
-            if backs:
-                draw_back(
-                    c, cell, back_plans[(plan.placed.deck.id, plan.placed.card.category)], bleed
-                )
-                c.showPage()
-                pages += 1
     return pages

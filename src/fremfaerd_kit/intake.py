@@ -19,7 +19,7 @@ from pathlib import Path
 from .errors import ContentError, Location, Problem
 
 MB = 1024 * 1024
-TEXT_LIMIT = 8 * MB
+TEXT_LIMIT = 16 * MB
 """Content and kit files: a 40,000-card deck is about 6 MB of YAML."""
 TEMPLATE_LIMIT = 1 * MB
 IMAGE_LIMIT = 10 * MB

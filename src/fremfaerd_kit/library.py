@@ -131,7 +131,7 @@ def check_files(
             if source.note:
                 library.notes.append(f"{source.path}: {source.note}")
             item = _validate(source, problems, texts)
-            source.data = None  # read into `item`; only the positions are needed from here
+            source.let_go(path)  # read into `item`; positions are read again if ever needed
             if item is not None:
                 items.append((source, item))
     del read

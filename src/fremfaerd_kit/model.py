@@ -55,7 +55,7 @@ def doc(description: str, **constraints: Any) -> dict[str, Any]:
     return {"description": description, **constraints}
 
 
-frozen = dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+frozen = dataclass(frozen=True, kw_only=True, eq=False, repr=False, slots=True)
 """A content class: immutable, built from keywords. Equality, hash and repr come from
 `Model`, once for all classes: generating them for each class is a third of the time it
 takes to start printing a deck."""
@@ -65,6 +65,7 @@ class Model:
     """The base of the content classes: unknown keys are errors; instances are equal when
     their fields are (and hashable when their fields are, as frozen dataclasses)."""
 
+    __slots__ = ()
     __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
     def _values(self) -> tuple[Any, ...]:
@@ -78,9 +79,21 @@ class Model:
     def __hash__(self) -> int:
         return hash(self._values())
 
+    def plain(self) -> dict[str, Any]:
+        """The fields as plain data (dicts, lists, text), in their order, nested."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
         return f"{type(self).__qualname__}({shown})"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Model):
+        return value.plain()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 @frozen

@@ -6,6 +6,7 @@ All coordinates are PDF points with the origin at the bottom left of the page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from .errors import InputError
@@ -143,6 +144,12 @@ def marks_for(cells: tuple[Rect, ...] | list[Rect], bleed: float) -> tuple[Segme
     """The crop marks of `cells`, each stopped `mark_clearance` short of every other card's
     bleed (its trim, without bleed), so that a slightly off cut leaves no stub of a mark on
     a neighbour; a mark left shorter than a third of its length is left out."""
+    return _marks_for(tuple(cells), bleed)
+
+
+@lru_cache(maxsize=64)
+def _marks_for(cells: tuple[Rect, ...], bleed: float) -> tuple[Segment, ...]:
+    """`marks_for`, worked out once for each layout of a sheet (most sheets are alike)."""
     geo = print_spec().sheet
     clearance = (geo["mark_clearance"]) * MM
     least = geo["mark_length"] * MM / 3
@@ -180,6 +187,13 @@ Extent = tuple[float, float, float, float]
 
 
 def back_extents(rects: list[Rect], reach: float) -> list[Extent]:
+    """How far each back's colour runs past its trim (left, bottom, right, top): see
+    `_back_extents`, worked out once for each layout of a sheet."""
+    return list(_back_extents(tuple(rects), reach))
+
+
+@lru_cache(maxsize=64)
+def _back_extents(rects: tuple[Rect, ...], reach: float) -> tuple[Extent, ...]:
     """How far each back's colour runs past its trim (left, bottom, right, top).
 
     `reach` where no card is near; towards a neighbour, at most half the way, so that each
@@ -204,7 +218,7 @@ def back_extents(rects: list[Rect], reach: float) -> list[Extent]:
             if above_below and n.y >= r.top:
                 top = min(top, (n.y - r.top) / 2)
         out.append((left, bottom, right, top))
-    return out
+    return tuple(out)
 
 
 def mirror_for_fold(sheet: Sheet, rect: Rect) -> Rect:
