@@ -130,11 +130,11 @@ def plain_param(descriptor: Any) -> PlainParam | None:
 def install() -> None:
     """Read plain options without pydantic from now on (Typer keeps the other kinds)."""
     typer_builds = _coercion.build_runtime_param
-    if getattr(core.build_runtime_param, "plain", False):
+    if getattr(getattr(core, "build_runtime_param", None), "plain", False):
         return
 
     def build(descriptor: Any) -> Any:
         return plain_param(descriptor) or typer_builds(descriptor)
 
     build.plain = True  # type: ignore[attr-defined]
-    core.build_runtime_param = build
+    setattr(core, "build_runtime_param", build)  # noqa: B010 (not exported by Typer)

@@ -43,7 +43,7 @@ class _KitFont(TTFont):  # type: ignore[misc]  # ReportLab has no type hints
         self.fontName = name
         self.face = _face(filename)
         self.encoding = TTEncoding()
-        self.state = WeakKeyDictionary()
+        self.state: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
         self._asciiReadable = rl_config.ttfAsciiReadable
         self.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
         self._known: WeakKeyDictionary[Any, tuple[int, frozenset[str], dict[int, int]]] = (

@@ -12,7 +12,7 @@ become located errors).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 
 class Rule:
@@ -55,10 +55,15 @@ def doc(description: str, **constraints: Any) -> dict[str, Any]:
     return {"description": description, **constraints}
 
 
-frozen = dataclass(frozen=True, kw_only=True, eq=False, repr=False, slots=True)
-"""A content class: immutable, built from keywords. Equality, hash and repr come from
-`Model`, once for all classes: generating them for each class is a third of the time it
-takes to start printing a deck."""
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
+def frozen(cls: type[_T]) -> type[_T]:
+    """A content class: immutable, built from keywords. Equality, hash and repr come from
+    `Model`, once for all classes: generating them for each class is a third of the time
+    it takes to start printing a deck."""
+    return dataclass(frozen=True, kw_only=True, eq=False, repr=False, slots=True)(cls)
 
 
 class Model:
@@ -67,24 +72,25 @@ class Model:
 
     __slots__ = ()
     __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
+        return tuple(getattr(self, f.name) for f in fields(self))
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self is other or self._values() == other._values()  # type: ignore[attr-defined]
+        return self is other or self._values() == other._values()
 
     def __hash__(self) -> int:
         return hash(self._values())
 
     def plain(self) -> dict[str, Any]:
         """The fields as plain data (dicts, lists, text), in their order, nested."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))  # type: ignore[arg-type]
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
         return f"{type(self).__qualname__}({shown})"
 
 
