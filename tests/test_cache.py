@@ -155,6 +155,26 @@ def test_kept_fonts_and_settings_print_the_same_bytes(folder: Path, tmp_path: Pa
     assert (tmp_path / "warm.pdf").read_bytes() == off_pdf
 
 
+def test_a_kept_web_font_gives_the_same_screen(folder: Path, tmp_path: Path) -> None:
+    off = run_kit(
+        "present", "vaerktoej2", "-o", "off.html", cwd=tmp_path,
+        env={"FREMFAERD_KIT_NO_CACHE": "1"},
+    )  # fmt: skip
+    cold = run_kit("present", "vaerktoej2", "-o", "cold.html", cwd=tmp_path)
+    warm = run_kit("present", "vaerktoej2", "-o", "warm.html", cwd=tmp_path)
+    assert off.returncode == cold.returncode == warm.returncode == 0, cold.stderr
+    assert len(entries(folder, "web-fonts")) == 2, "the regular and the bold subset"
+    page = (tmp_path / "off.html").read_bytes()
+    assert b"data:font/ttf;base64," in page
+    assert (tmp_path / "cold.html").read_bytes() == page
+    assert (tmp_path / "warm.html").read_bytes() == page
+    for entry in entries(folder, "web-fonts"):  # a damaged subset is cut again
+        entry.write_bytes(b"not a pickle")
+    again = run_kit("present", "vaerktoej2", "-o", "again.html", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "again.html").read_bytes() == page
+
+
 def test_a_cache_folder_that_is_a_file_is_no_error(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
