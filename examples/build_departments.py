@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -33,16 +34,15 @@ def main(argv: list[str] | None = None) -> int:
         with args.departments.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
         for row in rows:
-            spec = base.spec.model_copy(
-                update={
-                    "title": f"{row['teknologi'].capitalize()} – workshop i {row['arbejdsplads']}",
-                    "workplace": row["arbejdsplads"],
-                    "technology": row["teknologi"],
-                    "date": dt.date.fromisoformat(row["dato"]),
-                    "start": row["start"],
-                    "participants": int(row["deltagere"]),
-                    "groups": int(row["grupper"]),
-                }
+            spec = dataclasses.replace(
+                base.spec,
+                title=f"{row['teknologi'].capitalize()} – workshop i {row['arbejdsplads']}",
+                workplace=row["arbejdsplads"],
+                technology=row["teknologi"],
+                date=dt.date.fromisoformat(row["dato"]),
+                start=row["start"],
+                participants=int(row["deltagere"]),
+                groups=int(row["grupper"]),
             )
             kit = Kit(spec, base.folder, base.source)
             built = build_kit(kit, args.output / row["afdeling"], library=library)

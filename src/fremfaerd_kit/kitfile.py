@@ -12,107 +12,138 @@ import difflib
 import io
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import field
 from pathlib import Path
-from typing import Annotated, Literal
-
-from pydantic import Field, ValidationError, field_validator
+from typing import Annotated, Any, Literal
 
 from .errors import ContentError, InputError, Location, Problem
 from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
-from .library import Library, load_library, translate_errors, unknown_id
-from .model import MAX_CARDS, Colour, Id, Minutes, Text
+from .library import Library, load_library, translate_errors, unknown_id, validator
+from .model import MAX_CARDS, Colour, Flag, Id, Minutes, Model, Rule, Text, doc, frozen
 from .presets import card_size
 from .readers.yamlfile import KeyPath, SourceFile, load_yaml
 from .resources import templates_dir
 from .schedule import fit
-from .settingsmodel import Model
-
-Clock = Annotated[str | int, Field(description='start time, "HH:MM" (quote it)')]
 
 
+class After:
+    """A check run after a field's type is read (`Annotated[str, After(check)]`): its
+    ValueError is that field's located error."""
+
+    def __init__(self, check: Any) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+def _clock(value: str | int) -> str:
+    if isinstance(value, int):
+        # YAML 1.1 reads an unquoted 13:00 as the number 780 (minutes past midnight).
+        if not 0 <= value < 24 * 60:
+            shown = f"{value // 60}:{value % 60:02d}"
+            raise ValueError(f'`{shown}` is not a time; write it as "13:00"')
+        return f"{value // 60:02d}:{value % 60:02d}"
+    try:
+        clock = dt.time.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f'`{value}` is not a time; write it as "13:00"') from None
+    if clock.tzinfo is not None:
+        raise ValueError(
+            f'`{value}` has a time zone; write the local time in Denmark, like "13:00"'
+        )
+    return value
+
+
+Clock = Annotated[Annotated[str, Rule("str")] | Annotated[int, Rule("int")], After(_clock)]
+"""A start time, "HH:MM" (quote it); YAML's reading of an unquoted 13:00 is taken too."""
+Day = Annotated[dt.date, Rule("date", strict=False)]
+"""A date, YYYY-MM-DD (YAML reads it as a date; quoted, it is parsed)."""
+Count = Annotated[int, Rule("int", ge=1, le=500)]
+
+
+@frozen
 class DeckChoice(Model):
     """A deck in the kit, optionally filtered."""
 
     id: Id
-    categories: list[Id] = Field(
-        default_factory=list, max_length=1000, description="only these categories"
+    categories: list[Id] = field(
+        default_factory=list, metadata=doc("only these categories", max_length=1000)
     )
-    only: list[Id] = Field(
-        default_factory=list, max_length=MAX_CARDS, description="only these cards"
+    only: list[Id] = field(
+        default_factory=list, metadata=doc("only these cards", max_length=MAX_CARDS)
     )
-    instructions: bool = Field(True, description="the deck's guidance as cards ahead of it")
-    warmup: bool = Field(True, description="the deck's warm-up topics as cards")
+    instructions: Flag = field(
+        default=True, metadata=doc("the deck's guidance as cards ahead of it")
+    )
+    warmup: Flag = field(default=True, metadata=doc("the deck's warm-up topics as cards"))
 
 
+@frozen
 class Branding(Model):
-    logo: Text | None = Field(None, description="an image file beside the kit file")
-    accent: Colour | None = Field(None, description="colour of headings and rules, `#RRGGBB`")
-    footer: Text | None = Field(None, description="a line printed at the foot of every page")
+    logo: Text | None = field(default=None, metadata=doc("an image file beside the kit file"))
+    accent: Colour | None = field(
+        default=None, metadata=doc("colour of headings and rules, `#RRGGBB`")
+    )
+    footer: Text | None = field(
+        default=None, metadata=doc("a line printed at the foot of every page")
+    )
 
 
+def _default_decks() -> list[DeckChoice]:
+    return [DeckChoice(id="dialogkort")]
+
+
+@frozen
 class KitFile(Model):
     """What `kit build mykit.yaml` makes."""
 
     kind: Literal["kit"]
-    title: Text | None = Field(None, description="the kit's title; default: the meeting's")
+    title: Text | None = field(
+        default=None, metadata=doc("the kit's title; default: the meeting's")
+    )
     organisation: Text | None = None
     workplace: Text | None = None
     technology: Text | None = None
-    date: Annotated[dt.date | None, Field(strict=False, description="YYYY-MM-DD")] = None
-    start: Clock | None = None
+    date: Day | None = field(default=None, metadata=doc("YYYY-MM-DD"))
+    start: Clock | None = field(default=None, metadata=doc('start time, "HH:MM" (quote it)'))
     minutes: Minutes | None = None
-    participants: Annotated[int, Field(ge=1, le=500)] = 12
-    groups: Annotated[int, Field(ge=1, le=30)] = 3
+    participants: Count = 12
+    groups: Annotated[int, Rule("int", ge=1, le=30)] = 3
     tool: Id = "vaerktoej2"
-    decks: list[DeckChoice] = Field(
-        default_factory=lambda: [DeckChoice(id="dialogkort")], max_length=20
+    decks: list[DeckChoice] = field(
+        default_factory=_default_decks, metadata=doc("decks to print", max_length=20)
     )
-    handouts: list[Id] = Field(default_factory=list, max_length=50)
-    slides: list[Id] = Field(
+    handouts: list[Id] = field(default_factory=list, metadata=doc("handouts", max_length=50))
+    slides: list[Id] = field(
         default_factory=list,
-        max_length=20,
-        description="slides to make: the kit's tool (its workshop) and decks, by id",
+        metadata=doc(
+            "slides to make: the kit's tool (its workshop) and decks, by id", max_length=20
+        ),
     )
-    formats: list[Literal["pdf", "docx"]] = Field(
-        default_factory=lambda: ["pdf"],  # type: ignore[arg-type]
-        max_length=2,
-        description="pdf always; docx adds Word files of the guide, agendas, worksheets, "
-        "handouts and the invitation",
+    formats: list[Literal["pdf", "docx"]] = field(
+        default_factory=lambda: ["pdf"],
+        metadata=doc(
+            "pdf always; docx adds Word files of the guide, agendas, worksheets, "
+            "handouts and the invitation",
+            max_length=2,
+        ),
     )
     paper: Literal["a4", "letter"] = "a4"
     card_size: Text = "poker"
     duplex: Literal["long", "short"] = "long"
     branding: Branding = Branding()
-    content: list[Text] = Field(
+    content: list[Text] = field(
         default_factory=list,
-        max_length=20,
-        description="folders of your own content, beside the file",
+        metadata=doc("folders of your own content, beside the file", max_length=20),
     )
-    templates: Text | None = Field(None, description="a folder of template overrides")
-    variables: dict[Id, Text] = Field(
-        default_factory=dict, max_length=100, description="more variables for the templates"
+    templates: Text | None = field(default=None, metadata=doc("a folder of template overrides"))
+    variables: dict[Id, Text] = field(
+        default_factory=dict,
+        metadata=doc("more variables for the templates", max_length=100),
     )
-
-    @field_validator("start")
-    @classmethod
-    def _clock(cls, value: str | int | None) -> str | int | None:
-        if value is None:
-            return None
-        if isinstance(value, int):
-            # YAML 1.1 reads an unquoted 13:00 as the number 780 (minutes past midnight).
-            if not 0 <= value < 24 * 60:
-                shown = f"{value // 60}:{value % 60:02d}"
-                raise ValueError(f'`{shown}` is not a time; write it as "13:00"')
-            return f"{value // 60:02d}:{value % 60:02d}"
-        try:
-            clock = dt.time.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f'`{value}` is not a time; write it as "13:00"') from None
-        if clock.tzinfo is not None:
-            raise ValueError(
-                f'`{value}` has a time zone; write the local time in Denmark, like "13:00"'
-            )
-        return value
 
     @property
     def start_time(self) -> dt.time | None:
@@ -343,14 +374,17 @@ def _read_kit(path: Path) -> tuple[Kit | None, list[Problem]]:
     data = source.data
     if not isinstance(data, dict):
         return None, [source.problem((), "expected a mapping with `kind: kit` at the top")]
+    from pydantic import ValidationError
+
+    read = validator(KitFile).validate_python
     try:
-        return Kit(KitFile.model_validate(data), path.parent, source), []
+        return Kit(read(data), path.parent, source), []
     except ValidationError as exc:
         problems = translate_errors(source, KitFile, exc)
         wrong = {err["loc"][0] for err in exc.errors() if err["loc"]}
     try:
         rest = {k: v for k, v in data.items() if k not in wrong} | {"kind": "kit"}
-        return Kit(KitFile.model_validate(rest), path.parent, source), problems
+        return Kit(read(rest), path.parent, source), problems
     except ValidationError:
         return None, problems
 

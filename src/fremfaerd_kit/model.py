@@ -25,7 +25,7 @@ class Rule:
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        return getattr(core_schema, f"{self.kind}_schema")(strict=True, **self.constraints)
+        return getattr(core_schema, f"{self.kind}_schema")(**{"strict": True, **self.constraints})
 
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
