@@ -1,8 +1,8 @@
-"""The base of the settings files' models: the kit file and the printer profiles.
+"""The base of the printer profiles' pydantic models (`printers.py`).
 
-They are pydantic models, read once per command that needs them. (The content classes in
-`model.py` are dataclasses instead: the library they make is cached, and the commands that
-print it never import pydantic.)
+They are read once per printer command. (The content classes in `model.py` and the kit
+file's in `kitfile.py` are dataclasses instead: the commands that print never import
+pydantic once what they read is cached.)
 """
 
 from __future__ import annotations
