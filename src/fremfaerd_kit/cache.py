@@ -67,6 +67,11 @@ def _code() -> bytes:
     return whole.digest()
 
 
+def stamp(*paths: Path) -> str:
+    """What changes when one of `paths` is replaced: its size and time of change."""
+    return " ".join(f"{info.st_size}:{info.st_mtime_ns}" for info in map(Path.stat, paths))
+
+
 def digest(*parts: str | bytes) -> str:
     """The key of an entry: the kit's code and Python, then `parts` (names, bytes)."""
     whole = hashlib.sha256(_code())

@@ -69,8 +69,7 @@ def _face(filename: str) -> TTFontFace:
 
     from . import cache as kept
 
-    info = Path(filename).stat()
-    key = kept.digest("font", filename, f"{info.st_size}:{info.st_mtime_ns}", Version)
+    key = kept.digest("font", filename, kept.stamp(Path(filename)), Version)
     state = kept.recall("fonts", key)
     if isinstance(state, dict) and "unitsPerEm" in state:
         face = TTFontFace.__new__(TTFontFace)
@@ -190,12 +189,9 @@ def web_font(weight: str, characters: Iterable[str]) -> bytes:
     wanted = {ord(c) for c in characters if c.isprintable() or c == " "} | {0xA0}
     path = fonts_dir() / _FILES[BOLD if weight == "bold" else REGULAR]
     tools = find_spec("fontTools")
-    stamps = [path.stat(), Path(tools.origin).stat()] if tools and tools.origin else []
+    installed = [Path(tools.origin)] if tools and tools.origin else []
     key = kept.digest(
-        "web-font",
-        str(path),
-        " ".join(f"{info.st_size}:{info.st_mtime_ns}" for info in stamps),
-        ",".join(map(str, sorted(wanted))),
+        "web-font", str(path), kept.stamp(path, *installed), ",".join(map(str, sorted(wanted)))
     )
     found = kept.recall("web-fonts", key)
     if isinstance(found, bytes):

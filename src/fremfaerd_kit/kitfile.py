@@ -14,29 +14,16 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from .errors import ContentError, InputError, Location, Problem
 from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
 from .library import Library, load_library, translate_errors, unknown_id, validator
-from .model import MAX_CARDS, Colour, Flag, Id, Minutes, Model, Rule, Text, doc, frozen
+from .model import MAX_CARDS, After, Colour, Flag, Id, Minutes, Model, Rule, Text, doc, frozen
 from .presets import card_size
 from .readers.yamlfile import KeyPath, SourceFile, load_yaml
 from .resources import templates_dir
 from .schedule import fit
-
-
-class After:
-    """A check run after a field's type is read (`Annotated[str, After(check)]`): its
-    ValueError is that field's located error."""
-
-    def __init__(self, check: Any) -> None:
-        self.check = check
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema
-
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
 
 def _clock(value: str | int) -> str:
@@ -61,7 +48,6 @@ Clock = Annotated[Annotated[str, Rule("str")] | Annotated[int, Rule("int")], Aft
 """A start time, "HH:MM" (quote it); YAML's reading of an unquoted 13:00 is taken too."""
 Day = Annotated[dt.date, Rule("date", strict=False)]
 """A date, YYYY-MM-DD (YAML reads it as a date; quoted, it is parsed)."""
-Count = Annotated[int, Rule("int", ge=1, le=500)]
 
 
 @frozen
@@ -110,7 +96,7 @@ class KitFile(Model):
     date: Day | None = field(default=None, metadata=doc("YYYY-MM-DD"))
     start: Clock | None = field(default=None, metadata=doc('start time, "HH:MM" (quote it)'))
     minutes: Minutes | None = None
-    participants: Count = 12
+    participants: Annotated[int, Rule("int", ge=1, le=500)] = 12
     groups: Annotated[int, Rule("int", ge=1, le=30)] = 3
     tool: Id = "vaerktoej2"
     decks: list[DeckChoice] = field(

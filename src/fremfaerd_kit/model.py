@@ -28,6 +28,19 @@ class Rule:
         return getattr(core_schema, f"{self.kind}_schema")(**{"strict": True, **self.constraints})
 
 
+class After:
+    """A check run after a field's type is read (`Annotated[str, After(check)]`): its
+    ValueError is that field's located error."""
+
+    def __init__(self, check: Any) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Id = Annotated[str, Rule("str", pattern=ID_PATTERN, max_length=64)]
 """Stable ascii id: lower-case letters, digits and single hyphens (`vaerktoej2`)."""
