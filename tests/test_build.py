@@ -14,7 +14,7 @@ from fremfaerd_kit.build import MANIFEST, build_kit
 from fremfaerd_kit.kitfile import load_kit
 
 from .conftest import REPO, run_kit, snapshot
-from .pdfread import pdf_text
+from .pdfread import open_pdf, pdf_text
 
 EXAMPLES = REPO / "examples"
 KITS = sorted(p.parent.name for p in EXAMPLES.glob("*/kit.yaml"))
@@ -173,6 +173,24 @@ def test_an_accidental_clash_with_a_builtin_id_is_an_error(tmp_path):
 
 
 # --- refused --------------------------------------------------------------------------------
+
+
+def test_a_template_may_write_its_front_matter_as_plain_yaml(tmp_path):
+    """The built-in templates write JSON strings; a consultant writes `title: Min titel`."""
+    overrides = tmp_path / "skabeloner" / "documents"
+    overrides.mkdir(parents=True)
+    (overrides / "handout.md.j2").write_text(
+        "---\ntitle: Vores egen håndbog\nfooter: 'Fod: {{ \"i dag\" }}'\nsubject:\n---\n"
+        "# Overskrift\n\nTekst.\n"
+    )
+    path = write_kit(tmp_path, "kind: kit\ntemplates: skabeloner\nhandouts: [businesscase]\n")
+    result = run_kit("build", str(path), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 0, result.stderr
+    (handout,) = (tmp_path / "out").glob("06-handout-*.pdf")
+    document = open_pdf(handout.read_bytes())
+    assert document.metadata["title"] == "Vores egen håndbog"
+    assert document.metadata["subject"] == "", "an empty value is empty, not `None`"
+    assert "Fod: i dag" in document[0].get_text()
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ never trusted blindly, never in the way."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 from pathlib import Path
@@ -13,6 +14,7 @@ from fremfaerd_kit import cache
 from fremfaerd_kit.library import VARIABLE_TEXTS, load_library
 
 from .conftest import run_kit
+from .pdfread import pdf_text
 from .test_spreadsheets import DANISH_EXCEL
 
 DECK = """\
@@ -219,3 +221,75 @@ def test_a_card_problem_is_located_from_a_kept_library_too(folder: Path, tmp_pat
         )
     assert runs[0].stderr == runs[1].stderr
     assert not (tmp_path / "a.pdf").exists()
+
+
+# --- compiled templates: code, so kept only where no one else may write ----------------------
+
+
+def _kit_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_kept_templates_build_the_same_kit(folder: Path, tmp_path: Path) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    off = run_kit(
+        "build", "-q", "-o", "off", cwd=tmp_path, env={**env, "FREMFAERD_KIT_NO_CACHE": "1"}
+    )
+    cold = run_kit("build", "-q", "-o", "cold", cwd=tmp_path, env=env)
+    warm = run_kit("build", "-q", "-o", "warm", cwd=tmp_path, env=env)
+    assert off.returncode == cold.returncode == warm.returncode == 0, cold.stderr + warm.stderr
+    kept = sorted((folder / "templates").glob("*.code"))
+    assert len(kept) >= 8, "every template the kit renders (and the macros it imports)"
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in kept)
+    made = _kit_files(tmp_path / "off")
+    assert _kit_files(tmp_path / "cold") == made
+    assert _kit_files(tmp_path / "warm") == made
+
+
+def test_an_edited_template_is_compiled_again(folder: Path, tmp_path: Path) -> None:
+    overrides = tmp_path / "skabeloner" / "documents"
+    overrides.mkdir(parents=True)
+    kit = "kind: kit\ntemplates: skabeloner\nhandouts: [businesscase]\n"
+    (tmp_path / "kit.yaml").write_text(kit)
+    for heading in ("Først", "Bagefter"):
+        (overrides / "handout.md.j2").write_text(f"# {heading}\n\nTekst.\n")
+        result = run_kit("build", "kit.yaml", "-q", "-o", "out", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        (handout,) = (tmp_path / "out").glob("06-handout-*.pdf")
+        assert heading in pdf_text(handout)
+
+
+@pytest.mark.parametrize("opened", ["folder others may write", "entry others may write"])
+def test_kept_code_is_run_only_from_the_users_own_folder(
+    folder: Path, tmp_path: Path, opened: str
+) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    first = run_kit("build", "-q", "-o", "first", cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    mark = tmp_path / "ran"
+    planted = marshal.dumps(compile(f"open({str(mark)!r}, 'w').close()", "<planted>", "exec"))
+    kept = sorted((folder / "templates").glob("*.code"))
+    for entry in kept:
+        entry.write_bytes(planted)
+        if opened == "entry others may write":
+            entry.chmod(0o664)
+    if opened == "folder others may write":
+        (folder / "templates").chmod(0o777)
+    again = run_kit("build", "-q", "-o", "again", cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stderr
+    assert not mark.exists(), "compiled code was read from a place someone else may write"
+    assert _kit_files(tmp_path / "again") == _kit_files(tmp_path / "first")
+
+
+def test_a_damaged_compiled_template_is_compiled_again(folder: Path, tmp_path: Path) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    first = run_kit("build", "-q", "-o", "first", cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    kept = sorted((folder / "templates").glob("*.code"))
+    whole = {entry: entry.read_bytes() for entry in kept}
+    for n, entry in enumerate(kept):
+        entry.write_bytes([b"", b"not marshal data", whole[entry][:20], marshal.dumps(42)][n % 4])
+    again = run_kit("build", "-q", "-o", "again", cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stderr
+    assert _kit_files(tmp_path / "again") == _kit_files(tmp_path / "first")
+    assert {entry: entry.read_bytes() for entry in kept} == whole, "written again whole"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pymupdf
 import pytest
 
@@ -330,3 +332,41 @@ def running_header(page: pymupdf.Page) -> str:
     """The words above the top margin, left to right."""
     words = [w for w in page.get_text("words") if w[3] < MARGIN_Y]
     return " ".join(w[4] for w in sorted(words, key=lambda w: w[0]))
+
+
+WORDS = [
+    "https://www.fremfaerd.dk/vaerktoejer/dialogkort",
+    "HTTPS://EXAMPLE.ORG/A/B",
+    "ftp://x",
+    "a://b",
+    "http://192.168.0.1:8080/sti",
+    "mailto:someone@example.org",
+    "www.fremfaerd.dk",
+    "Arbejdsmiljøorganisationen",
+    "velfærdsteknologi://ø.dk/æ",
+    "://",
+    "",
+]
+
+
+def test_reportlabs_web_address_pattern_answers_as_if_compiled_at_import(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The typesetters import ReportLab's paragraphs with its web-address pattern compiled
+    when first needed; every answer is the compiled pattern's, and `re.compile` is Python's."""
+    from reportlab.platypus import paragraph  # after this module's fremfaerd_kit.typesetters
+
+    assert re.compile.__module__ == "re"
+    later = paragraph.uri_pat
+    assert type(later).__name__ == "_WebAddressPattern"
+    compiled = re.compile(later._source, later._flags)
+    for word in WORDS:
+        found, expected = later.match(word), compiled.match(word)
+        assert (found and (found.span(), found.groups())) == (
+            expected and (expected.span(), expected.groups())
+        ), word
+    splits = [paragraph._uri_split_pairs(word) for word in WORDS]
+    monkeypatch.setattr(paragraph, "uri_pat", compiled)
+    assert splits == [paragraph._uri_split_pairs(word) for word in WORDS]
+    assert splits[0] and splits[1], "a web address is still split at its slashes"
+    assert later.pattern == compiled.pattern and later.flags == compiled.flags

@@ -385,6 +385,47 @@ CASES = [
         ("build", "kit.yaml"),
         says=("handout.md.j2", "unsafe"),
     ),
+    # --- front matter: the YAML block a received template writes at the top
+    Case(
+        "front matter: deep nesting",
+        override("---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n# x\n"),
+        ("build", "kit.yaml"),
+        says=("t/documents/handout.md.j2 (front matter):1:", "nested more than 64 levels"),
+    ),
+    Case(
+        "front matter: alias bomb",
+        override(
+            "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"{c}: &{c} [{', '.join(['*' + chr(ord(c) - 1)] * 10)}]\n" for c in "bcdefgh")
+            + "title: [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n---\n# x\n"
+        ),
+        ("build", "kit.yaml"),
+        says=("t/documents/handout.md.j2 (front matter):", "more than 1,000,000 values"),
+    ),
+    Case(
+        "front matter: YAML syntax error",
+        override("---\ntitle: [unclosed\n---\n# x\n"),
+        ("build", "kit.yaml"),
+        says=("t/documents/handout.md.j2 (front matter):2:", "YAML syntax error"),
+    ),
+    Case(
+        "front matter: a list, not keys",
+        override("---\n- a\n- b\n---\n# x\n"),
+        ("build", "kit.yaml"),
+        says=("t/documents/handout.md.j2 (front matter):1:", "expected `key: value` lines"),
+    ),
+    Case(
+        "front matter: an unknown key",
+        override("---\ntitle: Hej\ntitel: Hej\n---\n# x\n"),
+        ("build", "kit.yaml"),
+        says=("(front matter):2:1: titel: unknown key `titel`",),
+    ),
+    Case(
+        "front matter: never closed",
+        override("---\ntitle: Hej\n# x\n"),
+        ("build", "kit.yaml"),
+        says=("t/documents/handout.md.j2: the front matter opens with --- but never closes it",),
+    ),
     Case(
         "template override in the wrong folder",
         {**TEMPLATED, "t/handout.md.j2": "x"},

@@ -21,7 +21,7 @@ from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
 from .library import Library, load_library, translate_errors, unknown_id, validator
 from .model import MAX_CARDS, After, Colour, Flag, Id, Minutes, Model, Rule, Text, doc, frozen
 from .presets import card_size
-from .readers.yamlfile import KeyPath, SourceFile, load_yaml
+from .readers.source import KeyPath, SourceFile
 from .resources import templates_dir
 from .schedule import fit
 
@@ -356,6 +356,8 @@ def load_kit(path: Path) -> Kit:
 def _read_kit(path: Path) -> tuple[Kit | None, list[Problem]]:
     """The kit file and its problems. With problems, the kit holds the keys that were
     right (the others at their defaults), so that its references can still be checked."""
+    from .readers.yamlfile import load_yaml  # the default kit is built without PyYAML
+
     source = load_yaml(path)
     data = source.data
     if not isinstance(data, dict):
@@ -379,6 +381,8 @@ def is_kit_file(path: Path) -> bool:
     """Whether `path` is a YAML file that says `kind: kit` (read through the gate)."""
     if path.suffix not in (".yaml", ".yml") or not path.is_file():
         return False
+    from .readers.yamlfile import load_yaml
+
     try:
         data = load_yaml(path).data
     except ContentError:

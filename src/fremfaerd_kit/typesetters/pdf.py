@@ -18,12 +18,12 @@ Besides CommonMark and tables, the templates use:
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -152,6 +152,12 @@ def _styles(look: Look, tight: int = 0, body: float | None = None) -> dict[str, 
 
 
 # --- inline Markdown to ReportLab paragraph markup -----------------------------------------
+
+
+def escape(text: str) -> str:
+    """`text` as paragraph markup: `&`, `<` and `>` as entities (xml.sax's escape, without
+    the import of urllib and http.client that comes with it)."""
+    return html.escape(text, quote=False)
 
 
 def _inline(node: SyntaxTreeNode) -> str:
@@ -506,6 +512,8 @@ class _Doc(BaseDocTemplate):  # type: ignore[misc]
 
 def check_glyphs(markdown: str, where: str) -> None:
     """Refuse text the kit cannot print, naming the characters and the line."""
+    if fonts.unprintable(markdown) is None:  # the whole text at once; lines only to locate
+        return
     problems = []
     for number, line in enumerate(markdown.splitlines(), 1):
         why = fonts.unprintable(line)
