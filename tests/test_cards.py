@@ -547,3 +547,30 @@ def test_names_and_groupings_that_are_the_kits_are_marked_as_such(library: Libra
     dialog = render_cards(library, ["dialogkort"], CardOptions())
     words = " ".join(" ".join(p.get_text().split()) for p in open_pdf(dialog.pdf))
     assert "Note fra fremfaerd-kit: Kortenes fordeling på de fire områder" in words
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        CardOptions(),
+        CardOptions(backs="fold", shuffle=True, seed=7),
+        CardOptions(backs="none"),
+        CardOptions(layout="shop", pdfx=False, qr=False),
+    ],
+    ids=["duplex", "fold", "fronts only", "shop layout"],
+)
+def test_pages_finished_as_they_end_write_the_same_file_as_reportlab(
+    library: Library, monkeypatch: pytest.MonkeyPatch, options: CardOptions
+) -> None:
+    """The card PDF's canvas packs each page as it ends (memory); the file is the one
+    ReportLab's own canvas writes, byte for byte."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from fremfaerd_kit import cards
+
+    decks = ["dialogkort", "fem-spoergsmaal"]
+    packed = render_cards(library, decks, options)
+    monkeypatch.setattr(cards, "PackingCanvas", Canvas)
+    plain = render_cards(library, decks, options)
+    assert packed.pages == plain.pages > 2
+    assert packed.pdf == plain.pdf

@@ -14,16 +14,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
-from typing import Any, Literal
+from typing import Literal
 
-from reportlab import rl_config
 from reportlab.lib.colors import HexColor
-from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
 from .colours import MIN_CONTRAST, contrast, text_on
 from .errors import ContentError, InputError, Location, Problem
+from .leanpdf import PackingCanvas
 from .library import Library, unknown_id
 from .model import MAX_CARDS, Card, Category, Deck
 from .pdftext import TextBlock
@@ -249,6 +248,8 @@ class _Planner:
         self.leading = float(self.geo["leading"])
         self.problems: list[Problem] = []
         self.box = _body_box(size)
+        self.footers: dict[str, str] = {}
+        """Each footer once: every card of a deck has the same (40,000 copies are 4 MB)."""
 
     def where(self, deck: Deck, path: tuple[str | int, ...]) -> Location:
         source = self.library.files.get(deck.id)
@@ -273,10 +274,11 @@ class _Planner:
         room -= fonts.width(number, fonts.REGULAR, pt) + 2 * MM
         for text in (f"{deck.short_title} · {credit}", credit):
             if fonts.width(text, fonts.REGULAR, pt) <= room:
-                return text
+                return self.footers.setdefault(text, text)
         while credit and fonts.width(credit + "…", fonts.REGULAR, pt) > room:
             credit = credit[:-1]
-        return credit.rstrip() + "…"
+        text = credit.rstrip() + "…"
+        return self.footers.setdefault(text, text)
 
     def instructions(self, placed: PlacedCard) -> list[FrontPlan]:
         """The deck's intro and guidance, packed onto as many cards as they need; a
@@ -742,35 +744,6 @@ def draw_scale_bar(c: Canvas, sheet: Sheet) -> None:
 # --- the document ----------------------------------------------------------------------
 
 
-class _Applied:
-    """A stream filter already applied: ReportLab names it and writes the bytes as they are."""
-
-    def __init__(self, pdfname: str) -> None:
-        self.pdfname = pdfname
-
-    def encode(self, content: Any) -> Any:
-        return content
-
-
-class _PackingCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type hints
-    """A canvas that encodes each page's content as the page ends, with the filters and in
-    the way ReportLab would when it writes the file (so the same bytes): a page of cards
-    is 6 kB as text and 1 kB encoded, and ReportLab holds every page until the end."""
-
-    def showPage(self) -> None:
-        super().showPage()
-        page = self._doc.Pages.pages[-1]
-        if not (page.compression and isinstance(page.stream, str)) or page.Contents:
-            return
-        filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]
-        content: Any = page.stream
-        for step in reversed(filters):
-            content = step.encode(content)
-        contents = PDFStream(content=content, filters=[_Applied(f.pdfname) for f in filters])
-        contents.__Comment__ = "page stream"
-        page.Contents, page.stream = contents, None
-
-
 SHOP_BLEED = 3.0
 """The shop layout's bleed unless one is given: what print shops ask for."""
 MAX_BACK_OFFSET = 20.0
@@ -801,7 +774,7 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
     fonts.register()
     plans = _Plans(_Planner(library, size, options.qr, stamp_fronts=not backs), groups)
     bleed = bleed_mm * MM
-    c = _PackingCanvas(io.BytesIO(), invariant=True, pageCompression=1)
+    c = PackingCanvas(io.BytesIO(), invariant=True, pageCompression=1)
     titles = ", ".join(dict.fromkeys(g[0].deck.title for g in groups if g))
     c.setTitle(f"{titles} – kort")
     c.setAuthor("fremfaerd-kit")

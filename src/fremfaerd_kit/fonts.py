@@ -166,13 +166,17 @@ class _Widths(dict[str, float]):
 
 
 _WIDTHS: dict[str, _Widths] = {}
+MAX_WIDTHS = 20_000
+"""Words whose widths are kept per font: a deck's everyday words many times over, yet not
+every word of forty thousand cards (which would grow by 8 MB)."""
 
 
 def word_widths(font: str) -> dict[str, float]:
     """Widths at 1000 pt in `font`, looked up by text (line breaking asks by the word)."""
-    if font not in _WIDTHS:
-        _WIDTHS[font] = _Widths(font)
-    return _WIDTHS[font]
+    widths = _WIDTHS.get(font)
+    if widths is None or len(widths) > MAX_WIDTHS:
+        widths = _WIDTHS[font] = _Widths(font)
+    return widths
 
 
 def web_font(weight: str, characters: Iterable[str]) -> bytes:
