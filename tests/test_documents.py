@@ -344,6 +344,14 @@ WORDS = [
     "www.fremfaerd.dk",
     "Arbejdsmiljøorganisationen",
     "velfærdsteknologi://ø.dk/æ",
+    "https://xn--vlfrd-gra.dk/sti",
+    "https://velfærd.dk/sti",
+    "https://\u212aommune.dk",  # KELVIN SIGN: folds to k
+    "HTTP://LOCALHOST:8000/",
+    "https://[2001:db8::1]/sti",
+    "https://user:pw@host.example.com:443/a?b=c#d",
+    "https://-bad-.example",
+    "https://example",
     "://",
     "",
 ]
@@ -370,3 +378,6 @@ def test_reportlabs_web_address_pattern_answers_as_if_compiled_at_import(
     assert splits == [paragraph._uri_split_pairs(word) for word in WORDS]
     assert splits[0] and splits[1], "a web address is still split at its slashes"
     assert later.pattern == compiled.pattern and later.flags == compiled.flags
+    assert later._ascii is not None and later._ascii is not later._compiled, (
+        "ASCII words were tried against the pattern without its wide ranges"
+    )
