@@ -247,6 +247,23 @@ def test_kit_file_mistakes_name_file_line_and_field(tmp_path):
     assert f'{path}:3:1: start: `25:00` is not a time; write it as "13:00"' in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("[13, 0]", 'start: expected start time, "HH:MM" (quote it), got a list'),
+        ("true", 'start: expected start time, "HH:MM" (quote it), got `True`'),
+        ("-5", 'start: `-5` is not a time; write it as "13:00"'),
+    ],
+)
+def test_a_start_of_the_wrong_kind_is_one_line(tmp_path, value, says):
+    """A start time may be written as text or (unquoted 13:00) read by YAML as a number;
+    a value that is neither is one problem, not one for each kind it could have been."""
+    path = write_kit(tmp_path, f"kind: kit\nstart: {value}\n")
+    result = run_kit("check", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"{path}:2:1: {says}", "kit: 1 problem found"]
+
+
 def test_a_failed_build_leaves_the_earlier_kit_intact(tmp_path):
     path = write_kit(tmp_path, "kind: kit\n")
     out = tmp_path / "out"

@@ -30,7 +30,7 @@ def _clock(value: str | int) -> str:
     if isinstance(value, int):
         # YAML 1.1 reads an unquoted 13:00 as the number 780 (minutes past midnight).
         if not 0 <= value < 24 * 60:
-            shown = f"{value // 60}:{value % 60:02d}"
+            shown = f"{value // 60}:{value % 60:02d}" if value > 0 else str(value)
             raise ValueError(f'`{shown}` is not a time; write it as "13:00"')
         return f"{value // 60:02d}:{value % 60:02d}"
     try:

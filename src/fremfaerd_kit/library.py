@@ -260,10 +260,36 @@ def _strings(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
 def translate_errors(source: SourceFile, cls: type, exc: Any) -> list[Problem]:
     """Turn pydantic's errors into one line each, in the words of a YAML author."""
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    branches: dict[KeyPath, list[Any]] = {}  # a value that fits no type a field allows
+    for err in errors:
         loc: KeyPath = tuple(p for p in err["loc"] if isinstance(p, str | int))
-        problems.append(source.problem(loc, _message(cls, loc, err)))
+        if len(loc) > 1 and isinstance(loc[-1], str) and _model_at(cls, loc[:-1]) is None:
+            branches.setdefault(loc[:-1], []).append(err)
+    for err in errors:
+        loc = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        tried = branches.get(loc[:-1], [])
+        if len(tried) < 2:
+            problems.append(source.problem(loc, _message(cls, loc, err)))
+        elif err is tried[0]:  # one line for the field, not one per type it may have
+            problems.append(source.problem(loc[:-1], _no_branch(cls, loc[:-1], tried)))
     return problems
+
+
+def _no_branch(cls: type, loc: KeyPath, tried: list[Any]) -> str:
+    """`expected start time, "HH:MM" (quote it), got a list`: the field's own description,
+    or what each of its types expected."""
+    parent = _model_at(cls, loc[:-1])
+    described = next(
+        (f.metadata.get("description") for f in dataclasses.fields(parent) if f.name == loc[-1]),
+        None,
+    ) if parent is not None and dataclasses.is_dataclass(parent) else None  # fmt: skip
+    if described:
+        return f"expected {described}, got {_describe(tried[0].get('input'))}"
+    expected = dict.fromkeys(
+        _message(cls, loc, err).removeprefix("expected ").split(", got ")[0] for err in tried
+    )
+    return f"expected {' or '.join(expected)}, got {_describe(tried[0].get('input'))}"
 
 
 def _message(cls: type, loc: KeyPath, err: Any) -> str:
