@@ -148,7 +148,10 @@ class _Builder:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             reason = exc.problem or exc.context or "invalid YAML"
-            self._problem(mark, f"YAML syntax error: {reason}")
+            if "nesting depth" in reason:  # PyYAML 6.0.4's own limit, met while scanning ahead
+                self._problem(mark, f"nested more than {MAX_DEPTH} levels deep")
+            else:
+                self._problem(mark, f"YAML syntax error: {reason}")
         except yaml.YAMLError as exc:
             self.problems.append(Problem(Location(self.source.path), f"YAML error: {exc}"))
         except _Stop:
