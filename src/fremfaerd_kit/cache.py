@@ -160,13 +160,13 @@ def recall(kind: str, key: str) -> Any | None:
     return found[1]
 
 
-def keep(kind: str, key: str, value: Any, entries: int = MAX_ENTRIES) -> None:
+def keep(kind: str, key: str, value: Any) -> None:
     """Keep `value` under `key`, best effort: a cache that cannot be written is no error."""
     try:
         data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, RecursionError):
         return
-    _write(kind, key, ".pickle", data, entries)
+    _write(kind, key, ".pickle", data, MAX_ENTRIES)
 
 
 def recall_code(kind: str, key: str) -> CodeType | None:

@@ -41,6 +41,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import cache as kept
 from .errors import InputError, KitError
 from .intake import TEMPLATE_LIMIT, read_bytes
 from .library import VARIABLE_TEXTS
@@ -255,23 +256,20 @@ class KeptTemplates(BytecodeCache):
     The key is the template's name, path and text, Jinja's version and the kit's code
     (which sets how the sandbox compiles)."""
 
+    ENTRIES = 64
+    """Compiled templates kept: every built-in one and a few folders of overrides."""
+
     def _key(self, bucket: Bucket) -> str:
         from jinja2 import __version__
-
-        from . import cache as kept
 
         return kept.digest("template", bucket.key, bucket.checksum, __version__)
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        from . import cache as kept
-
         bucket.code = kept.recall_code("templates", self._key(bucket))
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        from . import cache as kept
-
         if bucket.code is not None:
-            kept.keep_code("templates", self._key(bucket), bucket.code, entries=64)
+            kept.keep_code("templates", self._key(bucket), bucket.code, self.ENTRIES)
 
 
 @cache
