@@ -56,8 +56,9 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
-def run_limited(*args: str, cwd: Path) -> Run:
-    """`kit ARGS` in `cwd`, killed after SECONDS; its own peak memory from wait4."""
+def run_limited(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """`kit ARGS` in `cwd` (with `env` added), killed after SECONDS; its own peak memory
+    from wait4."""
     started = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.TemporaryDirectory() as scratch:  # fmt: skip
@@ -66,6 +67,7 @@ def run_limited(*args: str, cwd: Path) -> Run:
             [sys.executable, "-c", _RUNNER, str(peak_file), sys.executable, "-m",
              "fremfaerd_kit", *args],
             cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, **(env or {})},
         )  # fmt: skip
         while process.poll() is None:
             if time.monotonic() - started > SECONDS:

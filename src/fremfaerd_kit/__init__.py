@@ -13,9 +13,11 @@ Names are imported on first use, so `import fremfaerd_kit` stays cheap.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # not `typing`'s: `kit` imports this first, and `typing` takes time
 if TYPE_CHECKING:
+    from typing import Any
+
     from .agenda import agenda_ics, agenda_markdown, agenda_pdf, render_agenda
     from .build import build_kit, plan_kit, zip_bytes
     from .cards import CardOptions, render_cards

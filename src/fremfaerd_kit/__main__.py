@@ -1,3 +1,3 @@
-from fremfaerd_kit.cli import main
+from fremfaerd_kit.start import main
 
 main()

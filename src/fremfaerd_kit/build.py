@@ -31,7 +31,7 @@ from .documents import (
 )
 from .errors import ContentError, Location, OutputError, OutputPathError, Problem
 from .frontmatter import Look
-from .intake import read_bytes
+from .intake import read_bytes, was_read
 from .kitfile import Kit
 from .library import Library, load_library
 from .output import write_all, zip_time
@@ -68,6 +68,8 @@ class BuiltKit:
     folder: Path
     files: list[KitFileOut] = field(default_factory=list)
     zip_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    """What the user should know of the build (a record's lines left alone)."""
 
 
 def plan_kit(
@@ -249,6 +251,14 @@ def zip_bytes(files: list[KitFileOut], folder_name: str) -> bytes:
 MANIFEST = ".fremfaerd-kit"
 """In a kit's folder: what the kit wrote there, as `sha256sum` lines (`sha256sum -c` checks)."""
 
+KIT_NAME = re.compile(
+    r"(?:0[1-7]-[a-z0-9]+(?:-[a-z0-9]+)*\.(?:pdf|docx)|facilitator\.html|invitation\.(?:md|docx)"
+    r"|kalender\.ics|index\.md)"
+)
+"""Every name the kit writes into a kit folder (ids are lower-case ASCII and hyphens)."""
+MANIFEST_ENTRIES = 1000
+"""A kit file makes at most a few hundred files (20 decks, 50 handouts, 20 slides, twins)."""
+
 
 def build_kit(
     kit: Kit,
@@ -267,30 +277,43 @@ def build_kit(
     if output.exists() and not output.is_dir():
         raise OutputPathError(f"{output}: is a file; give a folder for the kit")
     files = plan_kit(kit, library, progress)
-    created = not output.exists()
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputPathError(f"{output}: cannot create the folder ({exc.strerror})") from None
+    created = _make_folder(output)
     try:
         with _locked(output):
             built = _write_kit(files, output, make_zip)
     except BaseException:
-        if created:
+        for folder in created:  # a failed build leaves no folder it made (deepest first)
             with contextlib.suppress(OSError):
-                output.rmdir()
+                folder.rmdir()
         raise
     return built
+
+
+def _make_folder(output: Path) -> list[Path]:
+    """Create `output` and any missing parents; the folders made, deepest first."""
+    missing = [folder for folder in (output, *output.parents) if not folder.exists()]
+    try:
+        for folder in reversed(missing):
+            folder.mkdir()
+    except FileExistsError:
+        pass  # made meanwhile by another process: not ours to remove
+    except OSError as exc:
+        for folder in missing:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise OutputPathError(f"{output}: cannot create the folder ({exc.strerror})") from None
+    return missing
 
 
 def _write_kit(files: list[KitFileOut], output: Path, make_zip: bool) -> BuiltKit:
     name = output.resolve().name
     writes = [(output / f.name, f.data) for f in files]
     built = BuiltKit(output, files)
+    zip_entry = f"../{name}.zip"
     if make_zip:
         built.zip_path = output.parent / f"{name}.zip"
         writes.append((built.zip_path, zip_bytes(files, name)))
-    before = _manifest(output)
+    before = _manifest(output, zip_entry, built.notes)
     entries = {_entry(output, path): hashlib.sha256(data).hexdigest() for path, data in writes}
     clashes = [(entry, _clash(output, entry, before)) for entry in entries]
     if any(why for _, why in clashes):
@@ -310,11 +333,22 @@ def _entry(output: Path, path: Path) -> str:
     return path.name if path.parent == output else f"../{path.name}"
 
 
-def _manifest(output: Path) -> dict[str, str]:
-    """What the kit wrote into `output` last time: entry name -> sha256."""
+def _manifest(output: Path, zip_entry: str, notes: list[str]) -> dict[str, str]:
+    """What the kit wrote into `output` last time: entry name -> sha256.
+
+    The record is an input like any other: someone may have planted or edited it. So
+    only names the kit itself writes count (its files directly in the folder, and the
+    folder's own ZIP beside it); any other line is left out with a note, and the files
+    it names are never touched. A line that is not a record's line is a located error.
+    """
     path = output / MANIFEST
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
+    if path.is_symlink() or not path.is_file():
+        raise OutputPathError(
+            f"{path}: is not the kit's record of its files (not a plain file); move it away, "
+            "then build again"
+        )
     try:
         text = read_bytes(path, limit=1024 * 1024, inside=output, remember=False).decode("utf-8")
     except (ContentError, UnicodeDecodeError):
@@ -322,22 +356,41 @@ def _manifest(output: Path) -> dict[str, str]:
             f"{path}: the kit's record of its files is damaged; remove it and the kit's old "
             "files, then build again"
         ) from None
-    found = {}
-    for line in text.splitlines():
+    found: dict[str, str] = {}
+    ignored: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
         digest, _, entry = line.partition("  ")
-        if not (re.fullmatch(r"[0-9a-f]{64}", digest) and re.fullmatch(r"(\.\./)?[^/]+", entry)):
+        if not (re.fullmatch(r"[0-9a-f]{64}", digest) and entry):
             raise OutputPathError(
-                f"{path}: is not the kit's record of its files; move it away, then build again"
+                f"{path}:{number}: is not a line of the kit's record of its files; move the "
+                "file away, then build again"
             )
-        found[entry] = digest
+        if len(found) < MANIFEST_ENTRIES and (KIT_NAME.fullmatch(entry) or entry == zip_entry):
+            found[entry] = digest
+        else:
+            ignored.append(f"{number}")
+    if ignored:
+        shown = ", ".join(ignored[:5]) + (" …" if len(ignored) > 5 else "")
+        lines = f"lines {shown} name" if len(ignored) > 1 else f"line {shown} names"
+        notes.append(f"{path}: {lines} no file the kit writes there; left alone")
     return found
 
 
 def _digest(path: Path) -> str | None:
+    """The sha256 of `path` when it is a regular file (not a symlink) in its folder, and
+    not one of this run's inputs; None otherwise, so that the kit does not touch it."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-    except OSError:
+        if path.is_symlink() or not path.is_file() or was_read(path):
+            return None
+        return hashlib.sha256(
+            read_bytes(path, limit=MAX_OUTPUT, inside=path.parent, remember=False)
+        ).hexdigest()
+    except (OSError, ContentError):
         return None
+
+
+MAX_OUTPUT = 1024 * 1024 * 1024
+"""The largest file the kit compares with its record (a 40,000-card PDF is about 60 MB)."""
 
 
 def _clash(output: Path, entry: str, before: dict[str, str]) -> str | None:

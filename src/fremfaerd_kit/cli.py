@@ -15,6 +15,7 @@ from typer.core import TyperArgument
 from typer.exceptions import TyperException
 
 from . import cliparams
+from . import output as outputs
 from .errors import ContentError, InputError, KitError
 
 cliparams.install()
@@ -152,7 +153,9 @@ def reports_errors(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            outputs.source_date_epoch()  # the libraries read it too, and fail on a malformed one
             result = command(*args, **kwargs)
+            outputs.raise_if_stop_requested()  # a stop whose exception was lost on the way
         except KitError as exc:
             if State.debug:
                 traceback.print_exc()
@@ -165,11 +168,13 @@ def reports_errors(command: F) -> F:
                 typer.echo(f"kit: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt as exc:  # Ctrl-C, or `kill`: outputs were cleaned up on the way
-            stopped = isinstance(exc, Terminated)
+            stopped = isinstance(exc, outputs.Terminated)
             typer.echo(f"kit: {'terminated' if stopped else 'interrupted'}", err=True)
             raise typer.Exit(143 if stopped else 130) from None
         except (TyperException, typer.Exit):
             raise  # usage errors: main() prints them
+        except BrokenPipeError:  # `kit build | head`: the reader has gone, as Unix tools take it
+            _exit(CLOSED_PIPE)
         except MemoryError:
             typer.echo(
                 f"kit: error: the input needs more than the {MEMORY_CAP // 1024**3} GB of memory "
@@ -185,9 +190,7 @@ def reports_errors(command: F) -> F:
                 err=True,
             )
             raise typer.Exit(1) from None
-        from . import output
-
-        if output.late_signal is not None:
+        if outputs.late_signal is not None:
             typer.echo(
                 "kit: the interrupt came while the files were being put in place; "
                 "they were finished and are complete",
@@ -994,10 +997,9 @@ def build_command(
         if not quiet:
             _summary(built)
     else:
-        from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
-        console = Console(stderr=True)
+        console = _console(stderr=True)
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
         ) as bar:
@@ -1010,9 +1012,23 @@ def build_command(
                 progress=lambda step: bar.update(task, description=f"building: {step}"),
             )
         _summary(built)
+    for note in built.notes:
+        typer.echo(f"kit: warning: {note}", err=True)
     typer.echo(f"wrote {len(built.files)} files to {built.folder}/ (see index.md)")
     if built.zip_path:
         typer.echo(f"wrote {built.zip_path}")
+
+
+def _console(stderr: bool = False) -> Any:
+    """A Rich console whose closed pipe is a `BrokenPipeError` like any other write's
+    (Rich's own ends the process with exit 1 instead)."""
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipeConsole(stderr=stderr)
 
 
 def default_folder(kit_file: Path | None) -> Path:
@@ -1027,7 +1043,6 @@ def default_folder(kit_file: Path | None) -> Path:
 
 
 def _summary(built: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"{built.folder}/", title_justify="left")
@@ -1036,7 +1051,7 @@ def _summary(built: Any) -> None:
     for f in built.files:
         how = f"{f.copies} × {f.sides}" if f.copies else "-"
         table.add_row(f.name, str(f.pages or "-"), f"{len(f.data) / 1024:.0f} kB", how)
-    Console().print(table)
+    _console().print(table)
 
 
 @app.command("init")
@@ -1084,18 +1099,9 @@ def init_command(
         )
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that a build stops the same tidy way."""
-
-
 def _stop(signum: int, frame: object) -> None:
     """Ctrl-C and `kill`: stop, unless the outputs are already in place (then finish)."""
-    from . import output
-
-    if output.committed:
-        output.late_signal = signum
-        return
-    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+    outputs.stop(signum)
 
 
 MEMORY_CAP = 1024**3
@@ -1138,9 +1144,10 @@ def main() -> None:
         hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
         typer.echo(f"kit: error: {message}{hint}", err=True)
         _exit(getattr(exc, "exit_code", 2))
-    except typer.Abort:
-        typer.echo("kit: interrupted", err=True)
-        _exit(130)
+    except (typer.Abort, KeyboardInterrupt):  # a stop outside a command (Click's Abort)
+        stopped = outputs.stop_requested == signal.SIGTERM
+        typer.echo(f"kit: {'terminated' if stopped else 'interrupted'}", err=True)
+        _exit(143 if stopped else 130)
     except SystemExit as exc:  # a command's own exit code
         if isinstance(exc.code, str):
             typer.echo(exc.code, err=True)
@@ -1148,15 +1155,23 @@ def main() -> None:
     _exit(code if isinstance(code, int) else 0)
 
 
+CLOSED_PIPE = 128 + 13
+"""The exit status of a Unix tool whose reader went away (killed by SIGPIPE, 13): what a
+shell shows for `yes | head -1`. Nothing is said: the reader is gone and the user chose
+to stop reading."""
+
+
 def _exit(code: int) -> None:
     """End the process once its output is out: every file the command wrote is closed
     and renamed into place by now, so tearing down the interpreter's hundred thousand
     objects (a sixth of a short run) would only delay the prompt."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: the exit code still counts
-        code = code or 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            code = code or CLOSED_PIPE
+        except (OSError, ValueError):  # a closed stream: the exit code still counts
+            code = code or 1
     os._exit(code)
 
 

@@ -36,6 +36,8 @@ def fail(path: Path | str, message: str, line: int | None = None) -> ContentErro
 def resolve_inside(path: Path, inside: Path | None, shown: Path | str | None = None) -> Path:
     """`path` with its symlinks resolved, which must exist and lie within `inside`."""
     shown = path if shown is None else shown
+    if "\0" in str(path):  # no file system can name it; Python raises ValueError for it
+        raise fail(shown, "contains a NUL byte, which no file name can hold")
     try:
         real = path.resolve(strict=True)
     except FileNotFoundError:

@@ -157,6 +157,8 @@ class Kit:
 
     def path(self, text: str, key: KeyPath) -> Path:
         """`text` as a path inside the kit's folder; `ContentError` at `key` otherwise."""
+        if "\0" in text:
+            raise self._error(key, "contains a NUL byte, which no file name can hold")
         written = Path(os.path.normpath(self.folder / text))
         if not written.is_relative_to(self.folder):
             raise self._error(key, f"`{text}` is outside the kit file's folder {self.folder}")

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .errors import OutputError, OutputPathError
+from .errors import InputError, OutputError, OutputPathError
 from .intake import was_read
 
 _TEMP = re.compile(r"^\..+\.(\d+)\.[^.]+\.kit-tmp$")
@@ -37,12 +37,54 @@ late_signal: int | None = None
 committed = False
 """Whether outputs have been put in place: from then on the `kit` command finishes (its
 signal handlers drop SIGINT and SIGTERM), so that its exit code says what happened."""
+stop_requested: int | None = None
+"""A signal that asked the command to stop before anything was put in place. Its
+exception may be lost on the way (Python drops one raised in a finaliser or a callback),
+so `write_all` looks here too and puts nothing in place once a stop was asked for."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that a command stops the same tidy way."""
+
+
+def stop(signum: int) -> None:
+    """Ask the command to stop: raise in the main thread, unless outputs are in place."""
+    global late_signal, stop_requested
+    if committed:
+        late_signal = signum
+        return
+    stop_requested = signum
+    raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+def raise_if_stop_requested() -> None:
+    """Raise the stop a signal asked for, if its own exception was lost on the way."""
+    if stop_requested is not None and not committed:
+        raise Terminated if stop_requested == signal.SIGTERM else KeyboardInterrupt
+
+
+LATEST_EPOCH = 253402300799
+"""9999-12-31 23:59:59 UTC: the latest time every writer the kit uses can date a file."""
 
 
 def source_date_epoch() -> int | None:
-    """`SOURCE_DATE_EPOCH` (reproducible builds) when set to a whole number of seconds."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return int(value) if value.isdigit() else None
+    """`SOURCE_DATE_EPOCH` (reproducible builds): a whole number of seconds, or None unset.
+
+    ReportLab and fontTools read the variable themselves and fail on a value they cannot
+    parse, so a malformed one is an error before any work, as the specification asks
+    (reproducible-builds.org: "the build process SHOULD exit with a non-zero error code").
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and int(text) <= LATEST_EPOCH):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise InputError(
+            f"SOURCE_DATE_EPOCH: {shown!r} is not a whole number of seconds since "
+            "1970-01-01 up to the year 9999 (for example 1767225600); set it so, or unset it"
+        )
+    return int(text)
 
 
 def zip_time() -> tuple[int, int, int, int, int, int]:
@@ -50,13 +92,15 @@ def zip_time() -> tuple[int, int, int, int, int, int]:
     1980-01-01 (the earliest a ZIP can hold), so the same content gives the same bytes."""
     import time
 
-    dos_epoch = 315532800
-    t = time.gmtime(max(source_date_epoch() or dos_epoch, dos_epoch))
+    dos_epoch, zip_end = 315532800, 4354819199  # 1980-01-01 and 2107-12-31, as a ZIP holds
+    t = time.gmtime(min(max(source_date_epoch() or dos_epoch, dos_epoch), zip_end))
     return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
 
 
 def check_target(path: Path) -> None:
     """Fail early, before any work, if `path` cannot be a file we write."""
+    if "\0" in str(path):
+        raise OutputPathError(f"{path!r}: contains a NUL byte, which no file name can hold")
     real = _real(path)
     try:
         mode = real.stat().st_mode
@@ -111,6 +155,7 @@ def write_all(files: Sequence[tuple[Path, bytes]], *, remove: Sequence[Path] = (
                 else:
                     staged.append((_stage(real, data), real))
                 held.stop_if_signalled()
+            raise_if_stop_requested()
             held.committing = committed = True  # from here on, finish: no half-old, half-new
             for temp, real in staged:
                 current = real

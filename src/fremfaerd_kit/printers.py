@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import Field, StringConstraints, ValidationError
 
-from .errors import ContentError, InputError
+from .errors import ContentError, InputError, OutputPathError
 from .output import write_atomic
 from .readers.yamlfile import load_yaml
 from .settingsmodel import Model
@@ -83,7 +83,13 @@ def load_profiles(path: Path | None = None) -> dict[str, Profile]:
 def save_profiles(profiles: dict[str, Profile], path: Path | None = None) -> Path:
     """Write all profiles at once (the old file stays whole if anything goes wrong)."""
     path = path or profiles_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # e.g. XDG_CONFIG_HOME naming a file
+        raise OutputPathError(
+            f"{path.parent}: cannot make the folder for the printer settings ({exc.strerror}); "
+            "is a parent of it a file?"
+        ) from None
     data = {
         "kind": "printers",
         "printers": {
