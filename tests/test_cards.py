@@ -10,6 +10,7 @@ import pytest
 
 from fremfaerd_kit.cards import CardOptions, Face, category_label, deck_version, render_cards
 from fremfaerd_kit.colours import MIN_CONTRAST, contrast, lightness, text_on
+from fremfaerd_kit.decks import Selection
 from fremfaerd_kit.errors import ContentError, InputError
 from fremfaerd_kit.library import Library, load_library
 from fremfaerd_kit.presets import MM, print_spec
@@ -21,8 +22,12 @@ from .pdfread import close, filled_rects, glyph_boxes, line_segments, open_pdf, 
 SAFE = float(print_spec().card["safe_inset"]) * MM
 
 
-CONTENT_ONLY = {"instructions": False, "warmup": False}
+CONTENT_ONLY = {"selection": Selection(instructions=False, warmup=False)}
 """The deck's own cards, without the instruction and warm-up cards the kit adds."""
+
+
+def content_only(**chosen: object) -> Selection:
+    return Selection(instructions=False, warmup=False, **chosen)  # type: ignore[arg-type]
 
 
 def expected_front_words(face: Face) -> list[str]:
@@ -194,7 +199,7 @@ def test_shop_layout_is_one_face_per_page_with_trim_and_bleed_boxes(library: Lib
     result = render_cards(
         library,
         ["dialogkort"],
-        CardOptions(layout="shop", bleed=3, only=("vaerdi", "droemmer"), **CONTENT_ONLY),
+        CardOptions(layout="shop", bleed=3, selection=content_only(only=("vaerdi", "droemmer"))),
     )
     doc = open_pdf(result.pdf)
     assert doc.page_count == 4
@@ -243,19 +248,19 @@ def test_back_offset_moves_the_backs_as_seen_from_the_front(library: Library):
 
 def test_category_and_only_filters(library: Library):
     result = render_cards(
-        library, ["dialogkort"], CardOptions(categories=("formidling",), **CONTENT_ONLY)
+        library, ["dialogkort"], CardOptions(selection=content_only(categories=("formidling",)))
     )
     assert {p.card.category for p in result.cards} == {"formidling"}
     assert len(result.cards) == 9
     result = render_cards(
-        library, ["dialogkort"], CardOptions(only=("droemmer", "vaerdi"), **CONTENT_ONLY)
+        library, ["dialogkort"], CardOptions(selection=content_only(only=("droemmer", "vaerdi")))
     )
     assert [p.number for p in result.cards] == [4, 35]
 
 
 def test_shuffle_with_a_seed_gives_the_same_order_every_time(library: Library):
     def order(seed: int) -> list[int]:
-        options = CardOptions(shuffle=True, seed=seed, backs="none", **CONTENT_ONLY)
+        options = CardOptions(selection=content_only(shuffle=True, seed=seed), backs="none")
         result = render_cards(library, ["dialogkort"], options)
         page = open_pdf(result.pdf)[0]
         numbers = [words_in(page, cell)[-1] for cell in result.sheets[0].cells]
@@ -353,9 +358,11 @@ def test_unknown_deck_category_and_card_say_what_is_known(library: Library):
     with pytest.raises(InputError, match="unknown deck `dialogkrt`; did you mean `dialogkort`"):
         render_cards(library, ["dialogkrt"], CardOptions())
     with pytest.raises(InputError, match="--category: unknown category `formidlng`"):
-        render_cards(library, ["dialogkort"], CardOptions(categories=("formidlng",)))
+        render_cards(
+            library, ["dialogkort"], CardOptions(selection=Selection(categories=("formidlng",)))
+        )
     with pytest.raises(InputError, match="--only: unknown card `droemer`; did you mean"):
-        render_cards(library, ["dialogkort"], CardOptions(only=("droemer",)))
+        render_cards(library, ["dialogkort"], CardOptions(selection=Selection(only=("droemer",))))
     with pytest.raises(InputError, match="--size: `9x9cm` is neither a preset"):
         render_cards(library, ["dialogkort"], CardOptions(size="9x9cm"))
 
@@ -501,7 +508,9 @@ def test_the_four_five_questions_headings_are_on_the_backs(library: Library):
 
 
 def test_instructions_and_warm_up_are_easy_to_leave_out(library: Library, tmp_path: Path):
-    result = render_cards(library, ["dialogkort"], CardOptions(instructions=False))
+    result = render_cards(
+        library, ["dialogkort"], CardOptions(selection=Selection(instructions=False))
+    )
     assert len(result.faces) == 35 + 2
     cli = run_kit("cards", "--no-instructions", "--no-warmup", "-o", "k.pdf", cwd=tmp_path)
     assert cli.returncode == 0, cli.stderr
@@ -553,7 +562,7 @@ def test_names_and_groupings_that_are_the_kits_are_marked_as_such(library: Libra
     "options",
     [
         CardOptions(),
-        CardOptions(backs="fold", shuffle=True, seed=7),
+        CardOptions(backs="fold", selection=Selection(shuffle=True, seed=7)),
         CardOptions(backs="none"),
         CardOptions(layout="shop", pdfx=False, qr=False),
     ],

@@ -10,6 +10,7 @@ import pymupdf
 import pytest
 
 from fremfaerd_kit.cards import CardOptions, render_cards
+from fremfaerd_kit.decks import Selection
 from fremfaerd_kit.library import Library
 from fremfaerd_kit.presets import MM, print_spec
 from fremfaerd_kit.sheet import Rect
@@ -297,7 +298,9 @@ def test_the_preflight_finds_what_a_sheet_for_an_office_printer_lacks(tmp_path: 
 def test_shop_text_is_black_ink_only_and_colours_are_cmyk(library: Library) -> None:
     import pikepdf
 
-    result = render_cards(library, ["dialogkort"], CardOptions(layout="shop", only=("vaerdi",)))
+    result = render_cards(
+        library, ["dialogkort"], CardOptions(layout="shop", selection=Selection(only=("vaerdi",)))
+    )
     with pikepdf.open(io.BytesIO(result.pdf)) as doc:
         fills = [
             tuple(float(v) for v in operands)
@@ -349,7 +352,7 @@ def _correlation(a, b) -> float:
 def test_the_shop_pdf_opens_in_ghostscript_and_poppler_and_looks_like_the_rgb_one(
     library: Library, tmp_path: Path
 ) -> None:
-    options = {"layout": "shop", "only": ("vaerdi", "droemmer")}
+    options = {"layout": "shop", "selection": Selection(only=("vaerdi", "droemmer"))}
     rgb, cmyk = tmp_path / "rgb.pdf", tmp_path / "cmyk.pdf"
     rgb.write_bytes(render_cards(library, ["dialogkort"], CardOptions(pdfx=False, **options)).pdf)
     cmyk.write_bytes(render_cards(library, ["dialogkort"], CardOptions(**options)).pdf)

@@ -35,9 +35,9 @@ from .intake import read_bytes, was_read
 from .kitfile import Kit
 from .library import Library, load_library
 from .output import write_all, zip_time
-from .present import DeckPick, facilitator_html
+from .present import facilitator_html
 from .schedule import fit
-from .templating import render
+from .templating import filler, render
 from .typesetters.slides import slides_pdf
 from .typesetters.word import markdown_docx
 
@@ -161,12 +161,9 @@ def plan_kit(
             paper=spec.paper,
             size=spec.card_size,
             duplex=spec.duplex,
-            categories=tuple(choice.categories),
-            only=tuple(choice.only),
-            instructions=choice.instructions,
-            warmup=choice.warmup,
+            selection=choice.selection,
         )
-        result = render_cards(library, [choice.id], options)
+        result = render_cards(library, [choice.id], options, filler(variables))
         files.append(
             KitFileOut(
                 f"05-kort-{choice.id}.pdf", "cards", result.pdf, spec.groups,
@@ -193,8 +190,7 @@ def plan_kit(
             chosen = next((c for c in spec.decks if c.id == item), None)
             text = deck_slides_markdown(
                 library, item, variables=variables, templates=templates,
-                instructions=chosen.instructions if chosen else True,
-                warmup=chosen.warmup if chosen else True,
+                selection=chosen.selection if chosen else None,
             )  # fmt: skip
         data = slides_pdf(text, look=look, where=f"slides of {item}")
         files.append(KitFileOut(f"07-slides-{item}.pdf", "slides", data, 0, item=item))
@@ -211,10 +207,7 @@ def plan_kit(
         files.append(KitFileOut("kalender.ics", "calendar", ics, 0))
 
     say("mødelederskærm")
-    picks = [
-        DeckPick(c.id, tuple(c.categories), tuple(c.only), c.instructions, c.warmup)
-        for c in spec.decks
-    ]
+    picks = [(c.id, c.selection) for c in spec.decks]
     screen = facilitator_html(
         library, schedule, picks, variables=variables, templates=templates, look=look
     )

@@ -6,12 +6,10 @@ does not fit is reported (with all other problems) before a page exists.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 from typing import Literal
@@ -21,10 +19,23 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import fonts
 from .colours import MIN_CONTRAST, contrast, text_on
+from .decks import (
+    INSTRUCTION,
+    WARMUP,
+    Fill,
+    PlacedCard,
+    Selection,
+    added_category,
+    category_label,
+    deck_version,
+    instruction_parts,
+    show_decks,
+    where,
+)
 from .errors import ContentError, InputError, Location, Problem
 from .leanpdf import PackingCanvas
-from .library import Library, unknown_id
-from .model import MAX_CARDS, Card, Category, Deck
+from .library import Library
+from .model import MAX_CARDS, Category, Deck
 from .pdftext import TextBlock
 from .presets import MM, CardSize, card_size, labels, paper, print_spec
 from .sheet import Rect, Sheet, back_extents, marks_for, mirror_for_fold, plan_sheet
@@ -46,32 +57,12 @@ class CardOptions:
     backs: Backs = "duplex"
     back_offset: tuple[float, float] = (0.0, 0.0)
     layout: Layout = "sheet"
-    categories: tuple[str, ...] = ()
-    only: tuple[str, ...] = ()
-    shuffle: bool = False
-    seed: int | None = None
-    instructions: bool = True
-    """The deck's guidance (intro, steps, notes, full credit) as cards ahead of the deck."""
-    warmup: bool = True
-    """The deck's warm-up topics as cards, marked as warm-up, after the instructions."""
+    selection: Selection = field(default_factory=Selection)
+    """Which cards, in what order, and the instruction and warm-up cards ahead of them."""
     qr: bool = False
     """A QR code on each back with the address of the deck's source publication."""
     pdfx: bool | None = None
     """PDF/X-1a (CMYK) for the print shop; default: for the shop layout, not for sheets."""
-
-
-INSTRUCTION = "kit-vejledning"
-WARMUP = "kit-opvarmning"
-"""Category ids of the cards the kit adds to a deck (not valid content ids: no clash)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlacedCard:
-    """A card chosen for printing, with its number in its deck."""
-
-    deck: Deck
-    card: Card
-    number: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,112 +111,18 @@ class CardsResult:
     """Every front in print order (an instruction that takes three cards is three)."""
 
 
-# --- selection -------------------------------------------------------------------------
+# --- selection ------------------------------------------------------------------------
 
 
 def select_cards(
-    library: Library, deck_ids: Sequence[str], options: CardOptions
+    library: Library, deck_ids: Sequence[str], options: CardOptions, fill: Fill | None = None
 ) -> list[list[PlacedCard]]:
-    """The cards to print, deck by deck, filtered and (with a seed) shuffled the same way."""
-    decks = [library.deck(d) for d in deck_ids]
-    known_categories = {c.id for d in decks for c in d.categories}
-    for category in options.categories:
-        if category not in known_categories:
-            raise InputError("--category: " + unknown_id("category", category, known_categories))
-    known_cards = {c.id for d in decks for c in d.cards}
-    for card_id in options.only:
-        if card_id not in known_cards:
-            raise InputError("--only: " + unknown_id("card", card_id, known_cards))
-    rng = random.Random(options.seed)
-    groups: list[list[PlacedCard]] = []
-    for deck in decks:
-        chosen = [
-            PlacedCard(deck, card, i)
-            for i, card in enumerate(deck.cards, start=1)
-            if (not options.categories or card.category in options.categories)
-            and (not options.only or card.id in options.only)
-        ]
-        if options.shuffle:
-            rng.shuffle(chosen)
-        if chosen:
-            groups.append(_added_cards(deck, options) + chosen)
-    if not groups:
-        raise InputError("no cards left after --category/--only")
+    """The cards to print, deck by deck, as every output shows them (`decks.show_decks`)."""
+    groups = [shown.cards for shown in show_decks(library, deck_ids, options.selection, fill)]
     total = sum(len(g) for g in groups)
     if total > MAX_CARDS:
         raise InputError(f"{total:,} cards; one card PDF holds at most {MAX_CARDS:,}")
     return groups
-
-
-def _added_cards(deck: Deck, options: CardOptions) -> list[PlacedCard]:
-    """The cards the kit adds ahead of a deck: its instructions, then its warm-up topics."""
-    added = []
-    if options.instructions and (deck.guidance or deck.intro or kit_notes(deck)):
-        card = Card(id=INSTRUCTION, category=INSTRUCTION, question="")
-        added.append(PlacedCard(deck, card, 0))
-    if options.warmup:
-        for i, topic in enumerate(deck.warmup, start=1):
-            card = Card(id=f"{WARMUP}-{i}", category=WARMUP, question=topic)
-            added.append(PlacedCard(deck, card, i))
-    return added
-
-
-@dataclass(frozen=True, slots=True)
-class GuidePart:
-    """One piece of a deck's instructions, in reading order (cards and screens alike).
-
-    `role`: title, text, steps_title, step (with its `number`), note (the guidance's own
-    notes and the kit's notes on how it arranged the deck) or credit.
-    """
-
-    role: str
-    text: str
-    key: tuple[str | int, ...]
-    number: int = 0
-
-
-def instruction_parts(library: Library, deck: Deck) -> list[GuidePart]:
-    """The deck's intro and guidance, the kit's notes on it and the full credit."""
-    guide = deck.guidance
-    parts = [GuidePart("title", guide.title if guide else deck.title, ("guidance",))]
-    if deck.intro:
-        parts.append(GuidePart("text", deck.intro, ("intro",)))
-    if guide:
-        for i, paragraph in enumerate(guide.paragraphs):
-            parts.append(GuidePart("text", paragraph, ("guidance", "paragraphs", i)))
-        if guide.steps_title:
-            parts.append(GuidePart("steps_title", guide.steps_title, ("guidance",)))
-        for i, step in enumerate(guide.steps):
-            parts.append(GuidePart("step", step, ("guidance", "steps", i), i + 1))
-        for i, note in enumerate(guide.notes):
-            parts.append(GuidePart("note", note, ("guidance", "notes", i)))
-    for note in kit_notes(deck):
-        parts.append(GuidePart("note", note, ("arranged_by_kit",)))
-    publication = library.publications[deck.source.publication]
-    parts.append(GuidePart("credit", f"{publication.credit}.", ("source",)))
-    return parts
-
-
-def category_label(category: Category) -> str:
-    """The category's name as printed: with `*` where the name is the kit's, not the source's."""
-    return f"{category.name} *" if category.named_by_kit else category.name
-
-
-def kit_notes(deck: Deck) -> list[str]:
-    """The kit's own notes on how it arranged a deck, for its instruction card."""
-    notes = []
-    if deck.arranged_by_kit:
-        notes.append(f"{labels()['kit_note']} {deck.arranged_by_kit}")
-    if any(c.named_by_kit for c in deck.categories):
-        notes.append(labels()["named_by_kit"])
-    return notes
-
-
-def added_category(category_id: str) -> Category:
-    """The band of an added card: `Vejledning` or `Opvarmning`, in the kit's own colours."""
-    words = labels()
-    kind = "instruction" if category_id == INSTRUCTION else "warmup"
-    return Category(id=category_id, name=words[f"{kind}_band"], colour=words[f"{kind}_colour"])
 
 
 # --- planning --------------------------------------------------------------------------
@@ -252,8 +149,7 @@ class _Planner:
         """Each footer once: every card of a deck has the same (40,000 copies are 4 MB)."""
 
     def where(self, deck: Deck, path: tuple[str | int, ...]) -> Location:
-        source = self.library.files.get(deck.id)
-        return source.locate(path) if source else Location(deck.id, path=".".join(map(str, path)))
+        return where(self.library, deck, path)
 
     def fronts(self, placed: PlacedCard) -> list[FrontPlan]:
         """The front(s) of one placed card: instructions may take more than one."""
@@ -407,7 +303,7 @@ class _Planner:
             if why:
                 ok = False
                 self.problems.append(
-                    Problem(self.where(deck, ("cards", _index(deck, card), key)),
+                    Problem(self.where(deck, ("cards", placed.index, key)),
                             f"card `{card.id}`: {why}")
                 )  # fmt: skip
         if not ok:
@@ -423,7 +319,7 @@ class _Planner:
         if body is None:
             self.problems.append(
                 Problem(
-                    self.where(deck, ("cards", _index(deck, card))),
+                    self.where(deck, ("cards", placed.index)),
                     f"card `{card.id}` does not fit a {self.size.width:g}×{self.size.height:g} mm "
                     f"card even at {self.floor:g} pt: shorten its text or choose a larger --size",
                 )
@@ -502,25 +398,6 @@ class _Planner:
                 )
         stamp = f"{deck.id} · {deck_version(deck)}"
         return BackPlan(deck, category, self.band_text(deck, category), title, stamp, url)
-
-
-def deck_version(deck: Deck) -> str:
-    """Seven hex digits that change whenever anything in the deck's content changes, so a
-    printed deck can be told from a newer one."""
-    kept = _VERSIONS.get(id(deck))
-    if kept is None or kept[0] is not deck:
-        text = json.dumps(deck.plain(), ensure_ascii=False, separators=(",", ":"))
-        kept = _VERSIONS[id(deck)] = (deck, hashlib.sha256(text.encode()).hexdigest()[:7])
-    return kept[1]
-
-
-_VERSIONS: dict[int, tuple[Deck, str]] = {}
-"""Each deck's version, worked out once (a deck of thousands of cards takes a while)."""
-
-
-def _index(deck: Deck, card: Card) -> int:
-    """The card's position in its deck (by identity: comparing models is slow)."""
-    return next(i for i, c in enumerate(deck.cards) if c is card)
 
 
 def _body_box(size: CardSize) -> Rect:
@@ -750,8 +627,11 @@ MAX_BACK_OFFSET = 20.0
 """mm: a printer that misses by more needs repair, not an offset."""
 
 
-def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions) -> CardsResult:
-    """Build the card PDF in memory (nothing is written)."""
+def render_cards(
+    library: Library, deck_ids: Sequence[str], options: CardOptions, fill: Fill | None = None
+) -> CardsResult:
+    """Build the card PDF in memory (nothing is written); `fill` fills the kit's variables
+    into content text that uses them, as on every other view of the deck."""
     size = card_size(options.size)
     sheet_paper = paper(options.paper)
     bleed_mm = options.bleed
@@ -765,11 +645,11 @@ def render_cards(library: Library, deck_ids: Sequence[str], options: CardOptions
             f"--back-offset: {x:g},{y:g} mm; each must be a number from "
             f"-{MAX_BACK_OFFSET:g} to {MAX_BACK_OFFSET:g} mm"
         )
-    seed = options.seed
-    if options.shuffle and seed is None:
+    seed = options.selection.seed
+    if options.selection.shuffle and seed is None:
         seed = random.SystemRandom().randrange(1, 1_000_000)
-        options = CardOptions(**{**options.__dict__, "seed": seed})
-    groups = select_cards(library, deck_ids, options)
+        options = replace(options, selection=replace(options.selection, seed=seed))
+    groups = select_cards(library, deck_ids, options, fill)
     backs = options.backs != "none"
     fonts.register()
     plans = _Plans(_Planner(library, size, options.qr, stamp_fronts=not backs), groups)

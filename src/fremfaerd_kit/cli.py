@@ -327,6 +327,28 @@ OutputOption = Annotated[
 PaperOption = Annotated[Paper, choice(Paper, "--paper", help="Paper size.")]
 
 
+def _variables(pairs: list[str] | None) -> dict[str, str]:
+    import re
+
+    found: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not re.fullmatch(r"[a-zæøå_][a-zæøå0-9_]*", key.strip()):
+            raise typer.BadParameter(
+                f"{pair!r}: give NAME=VALUE, like teknologi=vasketoilet", param_hint="--set"
+            )
+        found[key.strip()] = value.strip()
+    return found
+
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", metavar="NAME=VALUE", help="A variable, e.g. teknologi=vasketoilet; repeatable."
+    ),
+]
+
+
 @app.command("cards")
 @reports_errors
 def cards_command(
@@ -345,6 +367,7 @@ def cards_command(
             help="PDF to write, - for standard output; default: DECK-SIZE.pdf here.",
         ),
     ] = None,
+    variables: SetOption = None,
     paper_name: Annotated[
         Paper | None, choice(Paper, "--paper", help="Paper size; default: a4 (or the printer's).")
     ] = None,
@@ -429,7 +452,9 @@ def cards_command(
 ) -> None:
     """Print-ready cut-out dialogue cards, with backs for duplex."""
     from .cards import CardOptions, render_cards
+    from .decks import Selection
     from .printing import print_pdf, sides_for
+    from .templating import filler
 
     # A saved printer profile fills what the command line leaves open; an option given
     # on the command line wins.
@@ -460,12 +485,7 @@ def cards_command(
         backs="none" if no_backs else backs.value,
         back_offset=_offset(back_offset),
         layout=layout.value,
-        categories=_ids(category),
-        only=_ids(only),
-        shuffle=shuffle,
-        seed=seed,
-        instructions=instructions,
-        warmup=warmup,
+        selection=Selection(_ids(category), _ids(only), instructions, warmup, shuffle, seed),
         qr=qr,
     )
     if calibrate:
@@ -479,7 +499,7 @@ def cards_command(
     else:
         deck_ids = decks or ["dialogkort"]
         target = _target(output, f"{'-'.join(deck_ids)}-{size.lower()}.pdf")
-        result = render_cards(_library(), deck_ids, options)
+        result = render_cards(_library(), deck_ids, options, filler(_variables(variables)))
         backs_note = {
             "duplex": f"backs for duplex on the {duplex.value} edge",
             "fold": "fronts and backs side by side, fold",
@@ -752,7 +772,7 @@ def agenda_command(
 
 def _card_counts(faces: list[Any]) -> str:
     """`35 cards, 5 instruction cards, 2 warm-up cards`."""
-    from .cards import INSTRUCTION, WARMUP
+    from .decks import INSTRUCTION, WARMUP
 
     def cards(n: int, what: str) -> str:
         return f"{n} {what}card{'s' if n != 1 else ''}"
@@ -761,28 +781,6 @@ def _card_counts(faces: list[Any]) -> str:
     added = [(kinds.count(INSTRUCTION), "instruction "), (kinds.count(WARMUP), "warm-up ")]
     own = len(kinds) - sum(n for n, _ in added)
     return ", ".join([cards(own, ""), *(cards(n, what) for n, what in added if n)])
-
-
-def _variables(pairs: list[str] | None) -> dict[str, str]:
-    import re
-
-    found: dict[str, str] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not re.fullmatch(r"[a-zæøå_][a-zæøå0-9_]*", key.strip()):
-            raise typer.BadParameter(
-                f"{pair!r}: give NAME=VALUE, like teknologi=vasketoilet", param_hint="--set"
-            )
-        found[key.strip()] = value.strip()
-    return found
-
-
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set", metavar="NAME=VALUE", help="A variable, e.g. teknologi=vasketoilet; repeatable."
-    ),
-]
 
 
 @app.command("guide")
@@ -843,7 +841,8 @@ def present_command(
     ] = None,
 ) -> None:
     """The facilitator screen: one HTML file that runs the agenda on the day."""
-    from .present import DeckPick, facilitator_html
+    from .decks import Selection
+    from .present import facilitator_html
     from .schedule import fit
 
     library = _library()
@@ -852,7 +851,7 @@ def present_command(
     schedule = fit(library.tool(tool_id), minutes, start=_clock(start), day=_day(day))
     for warning in schedule.warnings:
         typer.echo(f"kit: warning: {warning}", err=True)
-    picks = [DeckPick(d) for d in (decks if decks else library.decks)]
+    picks = [(d, Selection()) for d in (decks if decks else library.decks)]
     target = _target(output, f"{tool_id}-moedeleder.html")
     data = facilitator_html(library, schedule, picks, variables=_variables(variables))
     _deliver(

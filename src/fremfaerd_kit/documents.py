@@ -13,12 +13,21 @@ from pathlib import Path
 from typing import Any
 
 from .agenda import context
+from .decks import (
+    INSTRUCTION,
+    WARMUP,
+    Selection,
+    added_category,
+    category_label,
+    instruction_parts,
+    show_deck,
+)
 from .errors import InputError
 from .frontmatter import Look
 from .library import Library
 from .model import DeckSlide
 from .schedule import Schedule, fit
-from .templating import render
+from .templating import filler, render
 
 Variables = Mapping[str, str]
 MAX_GROUPS = 30
@@ -137,12 +146,9 @@ def deck_slides_markdown(
     *,
     variables: Variables | None = None,
     templates: Iterable[Path] = (),
-    instructions: bool = True,
-    warmup: bool = True,
+    selection: Selection | None = None,
 ) -> str:
     """A deck as slides: its guidance, warm-up and cards, or the source's own slides."""
-    from .cards import INSTRUCTION, WARMUP, added_category, category_label, instruction_parts
-
     deck = library.deck(deck_id)
     count = len(deck.slides or deck.cards)
     if count > MAX_SLIDES:
@@ -150,9 +156,18 @@ def deck_slides_markdown(
             f"deck `{deck_id}` would be {count:,} slides; slides are made for decks of at "
             f"most {MAX_SLIDES:,} cards (print a larger deck with kit cards)"
         )
+    vars = dict(variables or {})
+    # Slides show the whole deck in its order; the selection says what is added ahead.
+    chosen = selection or Selection()
+    shown = show_deck(
+        library, deck_id, Selection(instructions=chosen.instructions, warmup=chosen.warmup),
+        filler(vars),
+    )  # fmt: skip
+    deck = shown.deck
     slides = []
+    cards = {p.card.id: p.card for p in shown.cards if p.index >= 0}
     for slide in deck.slides or [DeckSlide(card=card.id) for card in deck.cards]:
-        card = next((c for c in deck.cards if c.id == slide.card), None)
+        card = cards.get(slide.card) if slide.card else None
         category = deck.category(card.category if card else slide.category or "")
         text = card.question if card else slide.text or ""
         slides.append(
@@ -168,10 +183,11 @@ def deck_slides_markdown(
     return render(
         "documents/deck-slides.md.j2",
         templates,
-        vars=dict(variables or {}),
-        deck=dataclasses.replace(deck, warmup=deck.warmup if warmup else []),
+        vars=vars,
+        deck=dataclasses.replace(deck, warmup=deck.warmup if chosen.warmup else []),
         publication=library.publications[deck.source.publication],
-        guide=instruction_parts(library, deck) if instructions else [],
+        # The title slide and the credit even where the deck has no guidance of its own.
+        guide=instruction_parts(library, deck) if chosen.instructions else [],
         instruction=added_category(INSTRUCTION),
         warmup=added_category(WARMUP),
         slides=slides,

@@ -16,6 +16,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Annotated, Literal
 
+from .decks import Selection
 from .errors import ContentError, InputError, Location, Problem
 from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
 from .library import Library, load_library, translate_errors, unknown_id, validator
@@ -65,6 +66,11 @@ class DeckChoice(Model):
         default=True, metadata=doc("the deck's guidance as cards ahead of it")
     )
     warmup: Flag = field(default=True, metadata=doc("the deck's warm-up topics as cards"))
+
+    @property
+    def selection(self) -> Selection:
+        """The kit file's choice as the one selection every view of the deck shows."""
+        return Selection(tuple(self.categories), tuple(self.only), self.instructions, self.warmup)
 
 
 @frozen

@@ -13,38 +13,25 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cards import (
+from .colours import text_on
+from .decks import (
     INSTRUCTION,
     WARMUP,
-    CardOptions,
+    Selection,
+    ShownDeck,
     added_category,
     category_label,
-    instruction_parts,
-    select_cards,
+    show_deck,
 )
-from .colours import text_on
 from .documents import MAX_SLIDES
 from .fonts import web_font
 from .frontmatter import Look
 from .library import Library
-from .model import Deck
 from .schedule import Schedule, rest
-from .templating import fill, render
-
-
-@dataclass(frozen=True)
-class DeckPick:
-    """A deck for the card mode, with the kit file's choices for it."""
-
-    id: str
-    categories: tuple[str, ...] = ()
-    only: tuple[str, ...] = ()
-    instructions: bool = True
-    warmup: bool = True
+from .templating import fill, filler, render
 
 
 def _slot(
@@ -78,49 +65,40 @@ def _slot(
     return out
 
 
-def _deck(library: Library, pick: DeckPick, vars: Mapping[str, str]) -> dict[str, Any]:
-    options = CardOptions(
-        categories=pick.categories,
-        only=pick.only,
-        instructions=pick.instructions,
-        warmup=pick.warmup,
-    )
-    deck: Deck = library.deck(pick.id)
-    (placed,) = select_cards(library, [pick.id], options)
-    colours = {c.id: c for c in deck.categories}
-    for kind in (INSTRUCTION, WARMUP):
-        colours[kind] = added_category(kind)
+def _deck(shown: ShownDeck) -> dict[str, Any]:
+    """A deck for the card mode: the cards as every output shows them."""
+    deck = shown.deck
+    own = {c.id for c in deck.categories}
     categories = [
         {
             "id": c.id,
-            "name": category_label(c) if c.id in {d.id for d in deck.categories} else c.name,
+            "name": category_label(c) if c.id in own else c.name,
             "colour": c.colour,
             "ink": text_on(c.colour),
         }
-        for c in colours.values()
+        for c in [*deck.categories, *(added_category(k) for k in (INSTRUCTION, WARMUP))]
     ]
     cards = []
-    for card in placed:
+    for card in shown.cards:
         entry: dict[str, Any] = {"category": card.card.category}
         if card.card.category == INSTRUCTION:
             entry["guide"] = [
-                {"role": p.role, "text": fill(p.text, vars), "number": p.number}
-                for p in instruction_parts(library, deck)
+                {"role": p.role, "text": p.text, "number": p.number} for p in shown.guide
             ]
         elif card.card.category == WARMUP:
             entry["lead"] = deck.warmup_lead
             entry["question"] = card.card.question[:1].upper() + card.card.question[1:]
         else:
-            entry["question"] = fill(card.card.question, vars)
+            entry["question"] = card.card.question
             entry["number"] = card.number
             if card.card.example:
-                entry["example"] = fill(card.card.example, vars)
+                entry["example"] = card.card.example
                 entry["exampleLabel"] = card.card.example_label
         cards.append(entry)
     return {
         "id": deck.id,
         "title": deck.title,
-        "credit": library.publications[deck.source.publication].credit,
+        "credit": shown.credit,
         "categories": categories,
         "cards": cards,
     }
@@ -129,7 +107,7 @@ def _deck(library: Library, pick: DeckPick, vars: Mapping[str, str]) -> dict[str
 def facilitator_data(
     library: Library,
     schedule: Schedule,
-    decks: Sequence[DeckPick] = (),
+    decks: Sequence[tuple[str, Selection]] = (),
     variables: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything the page shows and looks up, as plain data (it is embedded as JSON)."""
@@ -156,9 +134,9 @@ def facilitator_data(
         # A deck for projecting one card at a time; a print run of thousands is left out
         # (its cards would make the page megabytes, not a meeting any longer).
         "decks": [
-            _deck(library, pick, vars)
-            for pick in decks
-            if len(library.deck(pick.id).cards) <= MAX_SLIDES
+            _deck(show_deck(library, deck_id, selection, filler(vars)))
+            for deck_id, selection in decks
+            if len(library.deck(deck_id).cards) <= MAX_SLIDES
         ],
         "credit": library.publications[tool.source.publication].credit,
     }
@@ -178,7 +156,7 @@ def _texts(value: Any) -> Iterable[str]:
 def facilitator_html(
     library: Library,
     schedule: Schedule,
-    decks: Sequence[DeckPick] = (),
+    decks: Sequence[tuple[str, Selection]] = (),
     *,
     variables: Mapping[str, str] | None = None,
     templates: Iterable[Path] = (),

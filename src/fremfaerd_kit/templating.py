@@ -96,6 +96,11 @@ def fill(text: object, variables: Mapping[str, str], env: Environment | None = N
         ) from None
 
 
+def filler(variables: Mapping[str, str]) -> Callable[[str], str]:
+    """`fill` bound to the kit's variables: what a deck as shown is filled with."""
+    return lambda text: fill(text, variables)
+
+
 _SUSPENDED = re.compile(r" (og|eller) -(?=\w)")
 """`kerneopgaver og -fagligheder`: the suspended compound stays with its `og`, so no line
 starts with `-fagligheder`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from typing import Any
 
+from .decks import Selection, show_deck
 from .library import Library
 from .model import Deck, Handout, Tool
 from .templating import render
@@ -75,8 +76,11 @@ def show(library: Library, item_id: str) -> str:
             "terminal/tool.txt.j2", tool=item, publication=publication, questions=questions
         )
     if isinstance(item, Deck):
-        number = {card.id: i for i, card in enumerate(item.cards, start=1)}
-        return render("terminal/deck.txt.j2", deck=item, publication=publication, number=number)
+        shown = show_deck(library, item.id, Selection(instructions=False, warmup=False))
+        number = {placed.card.id: placed.number for placed in shown.cards}
+        return render(
+            "terminal/deck.txt.j2", deck=shown.deck, publication=publication, number=number
+        )
     assert isinstance(item, Handout)
     return render("terminal/handout.txt.j2", handout=item, publication=publication)
 
