@@ -87,7 +87,8 @@ def test_a_library_with_problems_is_not_kept(folder: Path, tmp_path: Path) -> No
     assert result.returncode == 2
     assert "unknown category `ukendt`" in result.stderr
     assert entries(folder, "library") == [] or all(
-        "ukendt" not in str(cache.recall("library", p.stem)) for p in entries(folder, "library")
+        "ukendt" not in str(cache.recall("library", p.stem, lambda found: True))
+        for p in entries(folder, "library")
     )
     again = run_kit("--content", str(extra), "cards", "egne", "-o", str(tmp_path / "x.pdf"))
     assert again.returncode == 2 and "unknown category `ukendt`" in again.stderr
@@ -194,7 +195,7 @@ def test_old_entries_are_pruned(folder: Path) -> None:
         cache.keep("library", cache.digest(str(n)), {"n": n})
     assert len(entries(folder, "library")) == cache.MAX_ENTRIES
     newest = cache.MAX_ENTRIES + 4
-    assert cache.recall("library", cache.digest(str(newest))) == {"n": newest}
+    assert cache.recall("library", cache.digest(str(newest)), lambda found: True) == {"n": newest}
 
 
 def test_the_spreadsheet_note_is_said_from_the_cache_too(folder: Path, tmp_path: Path) -> None:

@@ -8,12 +8,18 @@ from collections.abc import Iterable
 from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace, unShapedFontGlob
+from reportlab.pdfbase.ttfonts import (
+    TTEncoding,
+    TTFNameBytes,
+    TTFont,
+    TTFontFace,
+    unShapedFontGlob,
+)
 
 from .resources import fonts_dir
 
@@ -70,8 +76,8 @@ def _face(filename: str) -> TTFontFace:
     from . import cache as kept
 
     key = kept.digest("font", filename, kept.stamp(Path(filename)), Version)
-    state = kept.recall("fonts", key)
-    if isinstance(state, dict) and "unitsPerEm" in state:
+    state = kept.recall("fonts", key, lambda found: _could_be_face(found, filename))
+    if state is not None:
         face = TTFontFace.__new__(TTFontFace)
         face.__dict__.update(state)
         per_em = face.unitsPerEm
@@ -81,6 +87,76 @@ def _face(filename: str) -> TTFontFace:
     state = {k: v for k, v in face.__dict__.items() if k != "_pdfScale"}  # a function
     kept.keep("fonts", key, state)
     return face
+
+
+class _Face(TypedDict):
+    """What ReportLab's reading of a TrueType file holds (`TTFontFace.__dict__`, its
+    function `_pdfScale` aside), as it is kept between runs."""
+
+    name: TTFNameBytes
+    familyName: TTFNameBytes
+    styleName: TTFNameBytes
+    fullName: TTFNameBytes
+    uniqueFontID: TTFNameBytes
+    subfontNameX: bytes
+    filename: str
+    _ttf_data: bytes
+    _pos: int
+    _full_font: bool
+    glyphNames: list[str]
+    glyphWidths: dict[int, float]
+    requiredEncoding: str | None
+    bold: int
+    italic: int
+    builtIn: int
+    validate: int
+    version: int
+    numTables: int
+    searchRange: int
+    entrySelector: int
+    rangeShift: int
+    table: dict[str, dict[str, str | int]]
+    tables: list[dict[str, str | int]]
+    fontRevision: tuple[int, int]
+    unitsPerEm: int
+    bbox: list[float]
+    ascent: float
+    descent: float
+    capHeight: float
+    italicAngle: float
+    stemV: int
+    underlinePosition: int
+    underlineThickness: int
+    flags: int
+    numGlyphs: int
+    charToGlyph: dict[int, int]
+    glyphToChar: dict[int, list[int]]
+    charWidths: dict[int, float]
+    hmetrics: list[tuple[float, int]]
+    defaultWidth: float
+    glyphPos: list[int]
+
+
+def _could_be_face(found: Any, filename: str) -> bool:
+    """Whether a kept reading of `filename` is one ReportLab could have made of it: its
+    types, the whole file, and glyph numbers and offsets that fit the font."""
+    from .conform import conforms
+
+    if not conforms(found, _Face):
+        return False
+    glyphs, data, offsets = found["numGlyphs"], found["_ttf_data"], found["glyphPos"]
+    numbers = found["charToGlyph"].values()
+    return (
+        found["filename"] == filename
+        and len(data) == Path(filename).stat().st_size
+        and found["unitsPerEm"] > 0
+        and len(found["bbox"]) == 4
+        and len(found["hmetrics"]) == glyphs
+        and len(offsets) == glyphs + 1
+        and 0 <= min(offsets) <= max(offsets) <= len(data)
+        and (not numbers or 0 <= min(numbers) <= max(numbers) < glyphs)
+        and found["charWidths"].keys() <= found["charToGlyph"].keys()
+    )
 
 
 @cache
@@ -197,12 +273,28 @@ def web_font(weight: str, characters: Iterable[str]) -> bytes:
     key = kept.digest(
         "web-font", str(path), kept.stamp(path, *installed), ",".join(map(str, sorted(wanted)))
     )
-    found = kept.recall("web-fonts", key)
-    if isinstance(found, bytes):
-        return found
+    found = kept.recall("web-fonts", key, _could_be_font_file)
+    if found is not None:
+        return bytes(found)
     data = _cut_font(path, wanted)
     kept.keep("web-fonts", key, data)
     return data
+
+
+def _could_be_font_file(found: Any) -> bool:
+    """Whether a kept subset is a TrueType file as far as its table directory tells:
+    the version, and every table within the file."""
+    if type(found) is not bytes or found[:4] != b"\0\1\0\0" or len(found) < 12:
+        return False
+    tables = int.from_bytes(found[4:6], "big")
+    if len(found) < 12 + 16 * tables:
+        return False
+    for n in range(tables):
+        entry = found[12 + 16 * n : 28 + 16 * n]
+        offset, length = int.from_bytes(entry[8:12], "big"), int.from_bytes(entry[12:16], "big")
+        if offset + length > len(found):
+            return False
+    return tables > 0
 
 
 def _cut_font(path: Path, wanted: set[int]) -> bytes:

@@ -114,10 +114,10 @@ def check_files(
         from . import cache as kept
 
         key = kept.digest(*(part for path, raw in read for part in (str(path), raw)))
-        found = kept.recall("library", key)
-        if isinstance(found, tuple) and isinstance(found[0], Library):
+        found = kept.recall("library", key, _could_be_read)
+        if found is not None:
             VARIABLE_TEXTS.update(found[1])
-            return found[0]
+            return typing.cast(Library, found[0])
     library = Library()
     texts: set[str] = set()
     items: list[tuple[SourceFile, Any]] = []
@@ -185,6 +185,28 @@ def check_files(
 
         kept.keep("library", key, (library, texts))
     return library
+
+
+def _could_be_read(found: Any) -> bool:
+    """Whether a library kept by an earlier run is one reading the files could have made:
+    the content model's types and constraints (`conform`), each item under its own id in
+    one table with the file it came from, the cross-references that reading checks, and
+    only templated texts among the texts to fill in. Anything else is not printed."""
+    from .conform import conforms
+
+    if not conforms(found, tuple[Library, set[str]]):
+        return False
+    library, texts = found
+    tables: list[dict[str, Any]] = [library.tools, library.decks, library.handouts]
+    keyed = [*tables, library.publications]
+    if any(key != item.id for table in keyed for key, item in table.items()):
+        return False
+    items = {key: item for table in tables for key, item in table.items()}
+    if sum(map(len, tables)) != len(items) or library.files.keys() != items.keys():
+        return False
+    if not all("{{" in text or "{%" in text for text in texts):
+        return False
+    return not any(_cross_check(item, library.files[key], library) for key, item in items.items())
 
 
 def _content_files(roots: Iterable[Path]) -> list[tuple[Path, Path | None]]:

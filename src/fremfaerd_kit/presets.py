@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .conform import conforms
 from .errors import InputError
 from .resources import templates_dir
 
@@ -44,15 +46,16 @@ class PrintSpec:
     card: dict[str, Any]
 
 
-def _settings(name: str) -> Any:
+def _settings(name: str, expect: Callable[[Any], bool]) -> Any:
     """One of the kit's print-settings files, as data (kept parsed between runs: reading
-    YAML costs more than the rest of a settings lookup)."""
+    YAML costs more than the rest of a settings lookup; kept data is used if `expect`
+    says it is what the caller can use)."""
     from . import cache as kept
 
     path = templates_dir() / "print" / name
     raw = path.read_bytes()
     key = kept.digest("settings", str(path), raw)
-    data = kept.recall("settings", key)
+    data = kept.recall("settings", key, expect)
     if data is None:
         import yaml
 
@@ -61,10 +64,7 @@ def _settings(name: str) -> Any:
     return data
 
 
-@cache
-def print_spec() -> PrintSpec:
-    """The print geometry of the kit."""
-    data = _settings("sheets.yaml")
+def _spec(data: Any) -> PrintSpec:
     return PrintSpec(
         papers={k: Paper(id=k, **v) for k, v in data["papers"].items()},
         cards={k: CardSize(name=k, **v) for k, v in data["cards"].items()},
@@ -75,10 +75,23 @@ def print_spec() -> PrintSpec:
     )
 
 
+def _is_spec(data: Any) -> bool:
+    """Whether kept data makes print settings of the declared types (a shape `_spec`
+    cannot read raises, which the cache counts as a miss too)."""
+    spec = _spec(data)
+    return conforms(spec, PrintSpec) and conforms(spec.card, dict[str, float | str])
+
+
+@cache
+def print_spec() -> PrintSpec:
+    """The print geometry of the kit."""
+    return _spec(_settings("sheets.yaml", _is_spec))
+
+
 @cache
 def labels() -> dict[str, str]:
     """The kit's own printed words (Danish) for card sheets."""
-    return dict(_settings("labels.yaml"))
+    return dict(_settings("labels.yaml", lambda found: conforms(found, dict[str, str])))
 
 
 def paper(name: str) -> Paper:

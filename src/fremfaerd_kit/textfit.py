@@ -7,7 +7,7 @@ the same here at 1.4–1.7 times the cost, and cards are drawn by the thousand.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from reportlab.pdfbase import pdfmetrics
 
@@ -58,6 +58,13 @@ def hyphenation_points(word: str) -> tuple[int, ...]:
     return tuple(_danish().positions(word))
 
 
+class _Patterns(TypedDict):
+    """pyphen's parsed patterns (`HyphDict`), as kept between runs."""
+
+    patterns: dict[str, tuple[int, tuple[int, ...]]]
+    maxlen: int
+
+
 @lru_cache(maxsize=1)
 def _danish() -> Any:
     """pyphen's Danish hyphenation, its patterns kept parsed between runs (parsing the
@@ -65,11 +72,12 @@ def _danish() -> Any:
     import pyphen  # only when a word needs breaking
 
     from . import cache as kept
+    from .conform import conforms
 
     path = pyphen.LANGUAGES[pyphen.language_fallback("da_DK")]
     key = kept.digest("hyphenation", str(path), path.read_bytes(), pyphen.__version__)
-    state = kept.recall("hyphenation", key)
-    if isinstance(state, dict) and {"patterns", "maxlen"} <= state.keys():
+    state = kept.recall("hyphenation", key, lambda found: conforms(found, _Patterns))
+    if state is not None:
         patterns = pyphen.HyphDict.__new__(pyphen.HyphDict)
         patterns.__dict__.update(state, cache={})
         pyphen.hdcache[path] = patterns
