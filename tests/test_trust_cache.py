@@ -60,13 +60,8 @@ class Reference:
 @pytest.fixture(scope="session")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
     where = tmp_path_factory.mktemp("reference")
-    before = dict(os.environ)
-    os.environ.update({**EPOCH, "FREMFAERD_KIT_NO_CACHE": "1"})  # for `run_limited`'s kit
-    try:
-        runs = {name: run_limited(*args, cwd=where) for name, args in COMMANDS.items()}
-    finally:
-        os.environ.clear()
-        os.environ.update(before)
+    off = {**EPOCH, "FREMFAERD_KIT_NO_CACHE": "1"}
+    runs = {name: run_limited(*args, cwd=where, env=off) for name, args in COMMANDS.items()}
     for run in runs.values():
         clean(run)
     question = load_library(cache=False).deck("dialogkort").cards[0].question
