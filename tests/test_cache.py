@@ -30,6 +30,9 @@ cards:
   - {id: k2, category: hverdag, question: "Hvad betyder {{ teknologi }} for jer?"}
 """
 
+SET = ("--set", "teknologi=robotter")
+"""The deck's one variable: a card that uses a variable not set is a located problem."""
+
 
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -128,14 +131,18 @@ def test_a_tampered_entry_runs_no_code(folder: Path, tmp_path: Path) -> None:
     extra = content(tmp_path)
     mark = tmp_path / "ran"
     load_library([extra])
-    result = run_kit("--content", str(extra), "cards", "egne", "-o", str(tmp_path / "a.pdf"))
+    result = run_kit(
+        "--content", str(extra), "cards", "egne", *SET, "-o", str(tmp_path / "a.pdf")
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     planted = list(folder.rglob("*.pickle"))
     assert {p.parent.name for p in planted} >= {"library", "fonts", "settings"}
     for entry in planted:
         key = entry.stem
         entry.write_bytes(pickle.dumps((key, _Payload(mark))))
-    result = run_kit("--content", str(extra), "cards", "egne", "-o", str(tmp_path / "b.pdf"))
+    result = run_kit(
+        "--content", str(extra), "cards", "egne", *SET, "-o", str(tmp_path / "b.pdf")
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert not mark.exists(), "a pickle naming os.system was loaded"
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
@@ -212,7 +219,7 @@ def test_the_spreadsheet_note_is_said_from_the_cache_too(folder: Path, tmp_path:
 
 def test_a_card_problem_is_located_from_a_kept_library_too(folder: Path, tmp_path: Path) -> None:
     extra = content(tmp_path, "Hvad siger שלום om det?")
-    runs = [run_kit("--content", str(extra), "cards", "egne", "-o", str(tmp_path / "a.pdf"))
+    runs = [run_kit("--content", str(extra), "cards", "egne", *SET, "-o", str(tmp_path / "a.pdf"))
             for _ in range(2)]  # fmt: skip
     assert entries(folder, "library"), "the second run read the kept library"
     for result in runs:
