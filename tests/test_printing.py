@@ -131,7 +131,7 @@ def test_missing_lp_is_a_clear_error_and_the_pdf_stays(tmp_path: Path):
     )
     assert result.returncode == 1
     assert result.stderr == (
-        "kit: error: cannot print: the `lp` command is missing (Debian: "
+        "kit: error: cannot print: the `lp` command is missing (Debian, Ubuntu: sudo "
         "apt-get install cups-client); the PDF is written at kort.pdf\n"
     )
     assert (tmp_path / "kort.pdf").exists()

@@ -29,7 +29,8 @@ def test_wheel_installed_in_fresh_venv_finds_the_built_in_library(tmp_path: Path
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    python = venv / "bin" / "python"
+    scripts = venv / ("Scripts" if sys.platform == "win32" else "bin")
+    python = scripts / "python"
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", str(wheel)],
         check=True,
@@ -39,7 +40,7 @@ def test_wheel_installed_in_fresh_venv_finds_the_built_in_library(tmp_path: Path
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     result = subprocess.run(
-        [str(venv / "bin" / "kit"), "list"],
+        [str(scripts / "kit"), "list"],
         cwd=elsewhere,
         capture_output=True,
         text=True,
@@ -84,5 +85,6 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path: Path):
     with tarfile.open(sdist) as archive:
         in_sdist = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for name in ("LICENSE", "README.md", "pyproject.toml", "content/decks/dialogkort.yaml",
-                 "templates/documents/guide.md.j2", "src/fremfaerd_kit/py.typed"):  # fmt: skip
+                 "templates/documents/guide.md.j2", "src/fremfaerd_kit/py.typed",
+                 "examples/vasketoilet-hjemmepleje/logo.png"):  # the tests read examples/  # fmt: skip
         assert name in in_sdist, name

@@ -9,10 +9,8 @@ earlier kit as it was.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import io
-import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -34,6 +32,7 @@ from .frontmatter import Look
 from .intake import read_bytes, was_read
 from .kitfile import Kit
 from .library import Library, load_library
+from .oskit import lock_folder
 from .output import write_all, zip_time
 from .present import facilitator_html
 from .schedule import fit
@@ -409,15 +408,10 @@ def _clash(output: Path, entry: str, before: dict[str, str]) -> str | None:
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """One build at a time into `folder`: a second one is refused, saying why."""
-    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    with lock_folder(folder) as held:
+        if not held:
             raise OutputError(
                 f"{folder}: another kit build is writing into this folder; wait for it to "
                 "finish, then build again"
-            ) from None
+            )
         yield
-    finally:
-        os.close(fd)

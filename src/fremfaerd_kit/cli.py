@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperArgument
 from typer.exceptions import TyperException
 
-from . import cliparams
+from . import cliparams, oskit
 from . import output as outputs
 from .errors import ContentError, InputError, KitError
 
@@ -439,11 +439,11 @@ def cards_command(
         bool,
         typer.Option("--qr", help="A QR code on each back: the address of the deck's source."),
     ] = False,
-    send: Annotated[bool, typer.Option("--print", help="Also send the PDF to CUPS.")] = False,
+    send: Annotated[bool, typer.Option("--print", help="Also print the PDF.")] = False,
     printer: Annotated[
         str | None,
         typer.Option(
-            "--printer", metavar="NAME", help="CUPS destination; default: the default printer."
+            "--printer", metavar="NAME", help="The printer's name; default: the default printer."
         ),
     ] = None,
     copies: Annotated[
@@ -536,7 +536,7 @@ printer_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(printer_app, name="printer")
-PrinterArgument = Annotated[str, typer.Argument(metavar="NAME", help="The CUPS printer name.")]
+PrinterArgument = Annotated[str, typer.Argument(metavar="NAME", help="The printer's name.")]
 
 
 def _profile(name: str) -> Any:
@@ -1110,12 +1110,7 @@ than pushing the machine into swap."""
 
 
 def _cap_memory() -> None:
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if soft == resource.RLIM_INFINITY or soft > MEMORY_CAP:
-        cap = MEMORY_CAP if hard == resource.RLIM_INFINITY else min(MEMORY_CAP, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    oskit.cap_memory(MEMORY_CAP)  # not enforced on macOS (the README's limits say so)
 
 
 def main() -> None:
@@ -1128,8 +1123,7 @@ def main() -> None:
     # thresholds re-scan every live object again and again (a tenth of the time of
     # 4,000 cards); collect far less often. The library API leaves the setting alone.
     gc.set_threshold(50_000, 20, 20)
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    oskit.on_interrupt(_stop)  # SIGINT, SIGTERM, and each platform's own (oskit)
     _cap_memory()
     try:
         code = app(prog_name="kit", standalone_mode=False)

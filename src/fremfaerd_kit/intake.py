@@ -17,6 +17,7 @@ import stat
 from pathlib import Path
 
 from .errors import ContentError, Location, Problem
+from .oskit import READ_FLAGS
 
 MB = 1024 * 1024
 TEXT_LIMIT = 16 * MB
@@ -67,9 +68,8 @@ def read_bytes(
 
     `remember`: count it as an input, which no output may then replace."""
     real = resolve_inside(path, inside, path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(real, flags)
+        fd = os.open(real, READ_FLAGS)  # bytes as they are, never blocking (oskit)
     except IsADirectoryError:
         raise fail(path, f"is a folder, not a {what}") from None
     except PermissionError:

@@ -30,6 +30,13 @@ from pathlib import Path
 
 from .errors import InputError, OutputError, OutputPathError
 from .intake import was_read
+from .oskit import (
+    check_replaceable,
+    interrupt_signals,
+    open_stream,
+    process_alive,
+    replacing,
+)
 
 _TEMP = re.compile(r"^\..+\.(\d+)\.[^.]+\.kit-tmp$")
 late_signal: int | None = None
@@ -156,10 +163,12 @@ def write_all(files: Sequence[tuple[Path, bytes]], *, remove: Sequence[Path] = (
                     staged.append((_stage(real, data), real))
                 held.stop_if_signalled()
             raise_if_stop_requested()
+            check_replaceable([*(real for _, real in staged), *remove])  # Windows: none held open
             held.committing = committed = True  # from here on, finish: no half-old, half-new
-            for temp, real in staged:
-                current = real
-                temp.replace(real)
+            with replacing():
+                for temp, real in staged:
+                    current = real
+                    temp.replace(real)
             for real, data in streams:
                 current = real
                 _write_through(real, data)
@@ -196,13 +205,12 @@ def _is_stream(path: Path) -> bool:
 def _write_through(path: Path, data: bytes) -> None:
     """Write into a FIFO or device as `>` would; a FIFO nobody reads is an error, not a hang."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = open_stream(path)
     except OSError as exc:
         if exc.errno == errno.ENXIO:
             raise OutputError(f"{path}: no program is reading from this FIFO") from None
         raise
     try:
-        os.set_blocking(fd, True)
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
@@ -248,13 +256,7 @@ def _sweep(folder: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return process_alive(pid)
 
 
 class _Held:
@@ -290,7 +292,7 @@ def _held_signals() -> Iterator[_Held]:
     if threading.current_thread() is not threading.main_thread():
         yield held
         return
-    held.previous = {s: signal.signal(s, held.record) for s in (signal.SIGINT, signal.SIGTERM)}
+    held.previous = {s: signal.signal(s, held.record) for s in interrupt_signals()}
     try:
         yield held
     finally:

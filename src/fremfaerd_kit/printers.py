@@ -1,10 +1,12 @@
-"""Printer profiles: what one calibration found, kept per printer, used at every print.
+r"""Printer profiles: what one calibration found, kept per printer, used at every print.
 
 The settings live in `printers.yaml` in the user's configuration folder (platformdirs
 knows the platform's place: `~/.config/fremfaerd-kit/` on Linux, honouring
-`XDG_CONFIG_HOME`). The file is read like any other input (the reading gate, located
-errors) and written whole or not at all. A damaged file is an error naming its line; it
-is never overwritten by a `kit printer set` (fix or remove it first).
+`XDG_CONFIG_HOME`; `~/Library/Application Support/fremfaerd-kit/` on macOS;
+`%LOCALAPPDATA%\fremfaerd-kit\` on Windows), keyed by the printer's name as the platform
+spells it (a CUPS queue, a Windows printer). The file is read like any other input (the
+reading gate, located errors) and written whole or not at all. A damaged file is an error
+naming its line; it is never overwritten by a `kit printer set` (fix or remove it first).
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ import yaml
 from pydantic import Field, StringConstraints, ValidationError
 
 from .errors import ContentError, InputError, OutputPathError
+from .oskit import PRINTER_NAME, PRINTER_NAME_HINT
 from .output import write_atomic
 from .readers.yamlfile import load_yaml
 from .settingsmodel import Model
 
 FILE_NAME = "printers.yaml"
 MAX_PRINTERS = 100
-PrinterName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{1,127}$")]
-"""A CUPS destination name: letters, digits, `_ . @ -`, no spaces or slashes."""
+PrinterName = Annotated[str, StringConstraints(pattern=rf"^{PRINTER_NAME}$")]
+"""A printer's name as the platform spells it (`oskit.PRINTER_NAME`)."""
 Offset = Annotated[float, Field(ge=-20, le=20)]
 
 
@@ -59,10 +62,8 @@ def profiles_path() -> Path:
 
 
 def check_name(name: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_.@-]{1,127}", name):
-        raise InputError(
-            f"printer name {name!r}: use the CUPS queue's name (letters, digits, _ . @ -)"
-        )
+    if not re.fullmatch(PRINTER_NAME, name):
+        raise InputError(f"printer name {name!r}: {PRINTER_NAME_HINT}")
     return name
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import os
 import re
 import textwrap
 import threading
@@ -45,6 +44,7 @@ from . import cache as kept
 from .errors import InputError, KitError
 from .intake import TEMPLATE_LIMIT, read_bytes
 from .library import VARIABLE_TEXTS
+from .oskit import memory_in_use
 from .resources import templates_dir
 
 MAX_OUTPUT = 5_000_000
@@ -401,14 +401,8 @@ class Watchdog:
 
 
 def _resident() -> int:
-    """This process's resident memory in bytes (0 where /proc is not there)."""
-    try:
-        return int(Path("/proc/self/statm").read_bytes().split()[1]) * _PAGE
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+    """This process's resident memory in bytes, on every platform (oskit)."""
+    return memory_in_use()
 
 
 def _async_raise(thread: int, exc: type[BaseException] | None) -> None:
