@@ -21,7 +21,7 @@ import pytest
 from fremfaerd_kit import oskit
 from fremfaerd_kit.errors import OutputError
 
-from .conftest import run_kit, snapshot
+from .conftest import REPO, run_kit, snapshot
 from .pdfread import pdf_text
 
 # What Windows does not have, taken away from a Linux process. Modules: the POSIX-only
@@ -289,11 +289,17 @@ def test_a_page_lands_at_its_true_size_from_the_papers_corner():
     assert oskit.page_box(*a4, (600, 600), (50, 40)) == (-50, -40, 4911, 6976)
 
 
-def test_copies_the_kit_makes_start_each_set_on_a_sheet_of_its_own():
-    assert oskit.page_sequence(3, 1, two_sided=True) == [0, 1, 2]
-    assert oskit.page_sequence(3, 2, two_sided=True) == [0, 1, 2, None, 0, 1, 2, None]
-    assert oskit.page_sequence(3, 2, two_sided=False) == [0, 1, 2, 0, 1, 2]
-    assert oskit.page_sequence(2, 2, two_sided=True) == [0, 1, 0, 1]
+def test_the_spooler_is_sent_each_page_at_its_true_size(tmp_path):
+    assert run_kit("cards", "-o", "kort.pdf", cwd=tmp_path).returncode == 0
+    pages = list(oskit.page_images(tmp_path / "kort.pdf", 600))
+    assert len(pages) == 10
+    image, width, height = pages[1]
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    # A4 at 300 dpi, the most the kit sends (PDFium rounds a part of a pixel up)
+    assert abs(image.size[0] - 2480) <= 1 and abs(image.size[1] - 3508) <= 1
+    assert image.getbbox() is not None  # a drawn page, not a blank one
+    gray = image.convert("L")
+    assert gray.getextrema()[0] < 64  # text and crop marks are there
 
 
 def test_whether_a_process_lives_the_windows_way_without_signalling_it():
@@ -392,3 +398,67 @@ def test_on_windows_memory_is_bounded_by_a_job_object():
     code = "from fremfaerd_kit import oskit; print(oskit.cap_memory(1024**3))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "True", done.stderr
+
+
+# --- The lowest versions the kit declares ---------------------------------------------
+
+
+def declared_floors() -> dict[str, str]:
+    """Each dependency of the kit that applies here with its declared lowest version."""
+    import tomllib
+
+    from packaging.markers import Marker
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    floors = {}
+    for line in project["dependencies"]:
+        requirement = Requirement(line)
+        if requirement.marker is not None and not Marker(str(requirement.marker)).evaluate():
+            continue
+        for spec in requirement.specifier:
+            if spec.operator == ">=":
+                floors[requirement.name.lower()] = spec.version
+    return floors
+
+
+@pytest.mark.slow
+def test_the_lowest_declared_versions_install_and_build_the_default_kit(tmp_path):
+    """uv's lowest-direct resolution: every direct dependency at its floor."""
+    from uv import find_uv_bin
+
+    uv = find_uv_bin()
+    venv = tmp_path / "lowest"
+    subprocess.run([uv, "venv", "-q", "-p", sys.executable, str(venv)], check=True, timeout=120)
+    python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    install = subprocess.run(
+        [uv, "pip", "install", "-q", "--python", str(python), "--resolution", "lowest-direct",
+         str(REPO)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stderr[-3000:]
+    listed = subprocess.run(
+        [uv, "pip", "list", "--python", str(python), "--format", "json"],
+        capture_output=True, text=True, check=True, timeout=60,
+    )  # fmt: skip
+    import json
+
+    installed = {p["name"].lower(): p["version"] for p in json.loads(listed.stdout)}
+    floors = declared_floors()
+    assert {"typer", "reportlab", "pillow", "rich"} <= floors.keys()
+    from packaging.version import Version
+
+    for name, floor in floors.items():  # the floor's release, or its first patch release
+        wanted, have = Version(floor).release, Version(installed[name]).release
+        assert have[: len(wanted)] == wanted, (name, floor, installed[name])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "FREMFAERD_KIT_NO_CACHE": "1"}
+    for args in (["--version"], ["build", "-q"], ["cards", "-o", "kort.pdf"]):
+        done = subprocess.run(
+            [str(python), "-m", "fremfaerd_kit", *args], cwd=elsewhere, env=env,
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, (args, done.stderr)
+    assert "01-guide.pdf" in snapshot(elsewhere / "kit")
+    assert (elsewhere / "kort.pdf").stat().st_size > 10_000

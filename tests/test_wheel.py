@@ -86,5 +86,5 @@ def test_sdist_and_wheel_build_and_pass_twine_check(tmp_path: Path):
         in_sdist = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for name in ("LICENSE", "README.md", "pyproject.toml", "content/decks/dialogkort.yaml",
                  "templates/documents/guide.md.j2", "src/fremfaerd_kit/py.typed",
-                 "examples/vasketoilet-hjemmepleje/logo.png"):  # the tests read examples/  # fmt: skip
+                 "examples/vasketoilet-hjemmepleje/logo.png"):  # fmt: skip
         assert name in in_sdist, name

@@ -564,11 +564,22 @@ def page_box(
     )
 
 
-def page_sequence(pages: int, sets: int, two_sided: bool) -> list[int | None]:
-    """The pages the kit sends, in order, to make `sets` copies itself (None: a blank page):
-    with two-sided printing each set starts on a sheet of its own."""
-    one = list(range(pages)) + ([None] if two_sided and sets > 1 and pages % 2 else [])
-    return one * sets
+def page_images(path: Path, dpi: int) -> Iterator[tuple[Any, float, float]]:
+    """Each page of the PDF `path` as an image at `dpi` (at most `_DPI`), with its width
+    and height in points: what the Windows spooler is sent, drawn by PDFium."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                width, height = page.get_size()
+                yield page.render(scale=min(dpi, _DPI) / 72).to_pil(), width, height
+            finally:
+                page.close()
+    finally:
+        document.close()
 
 
 def _print_windows(
@@ -577,7 +588,7 @@ def _print_windows(
     if sys.platform != "win32":
         raise PrintError("the Windows spooler is on Windows only")
     try:
-        import pypdfium2
+        import pypdfium2  # noqa: F401 - missing: said here, before the job is started
         import pywintypes
         import win32con
         import win32gui
@@ -620,7 +631,6 @@ def _print_windows(
     sets = 1
     if copies > 1 and (kept["Copies"] != copies or kept["Collate"] != 1):
         devmode.Copies, sets = 1, copies  # the driver cannot make collated sets: the kit does
-    document = pypdfium2.PdfDocument(str(path))
     context = win32ui.CreateDCFromHandle(win32gui.CreateDC("WINSPOOL", name, devmode))
     job = 0
     try:
@@ -628,16 +638,18 @@ def _print_windows(
         dpi = (caps(win32con.LOGPIXELSX), caps(win32con.LOGPIXELSY))
         offset = (caps(win32con.PHYSICALOFFSETX), caps(win32con.PHYSICALOFFSETY))
         job = context.StartDoc(title or path.name)
-        for index in page_sequence(len(document), sets, sides != "one-sided"):
-            context.StartPage()
-            if index is not None:
-                page = document[index]
-                width, height = page.get_size()
-                image = page.render(scale=min(dpi[0], _DPI) / 72).to_pil()
-                box = page_box(width, height, dpi, offset)
-                ImageWin.Dib(image).draw(context.GetHandleOutput(), box)
-                page.close()
-            context.EndPage()
+        for _ in range(sets):  # one set at a time: a page's image is made, sent, let go
+            pages = 0
+            for image, width, height in page_images(path, dpi[0]):
+                context.StartPage()
+                ImageWin.Dib(image).draw(
+                    context.GetHandleOutput(), page_box(width, height, dpi, offset)
+                )
+                context.EndPage()
+                pages += 1
+            if sets > 1 and sides != "one-sided" and pages % 2:
+                context.StartPage()  # the next set starts on a sheet of its own
+                context.EndPage()
         context.EndDoc()
     except (pywintypes.error, win32ui.error) as exc:
         with contextlib.suppress(Exception):
@@ -645,5 +657,4 @@ def _print_windows(
         raise PrintError(f"the printer did not take the job ({exc}); {written}") from None
     finally:
         context.DeleteDC()
-        document.close()
     return PrintJob(str(job), name, ("spooler", name), settings)
