@@ -14,6 +14,27 @@ DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
 # The library cache of this test run, in every `kit` the tests start: never the user's own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="fremfaerd-kit-tests-")
+# platformdirs reads XDG_CACHE_HOME on Linux and macOS; on Windows this override instead.
+os.environ["WIN_PD_OVERRIDE_CSIDL_LOCAL_APPDATA"] = os.environ["XDG_CACHE_HOME"]
+
+NEEDS_DEBIAN = {"cups": "cups-daemon, printer-driver-cups-pdf", "page": "chromium"}
+"""Fixtures that start a Debian package: a test that uses one is marked `debian`."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, packages in NEEDS_DEBIAN.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.debian(packages))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Off Linux, a test that needs Debian's packages or POSIX says so and is skipped."""
+    debian = item.get_closest_marker("debian")
+    if debian is not None and not sys.platform.startswith("linux"):
+        pytest.skip(f"needs Debian's packages ({', '.join(debian.args)})")
+    if item.get_closest_marker("posix") is not None and sys.platform == "win32":
+        pytest.skip("needs what Windows lacks (fork, FIFOs, POSIX signals, file modes)")
 
 
 @pytest.fixture(scope="session")

@@ -158,7 +158,7 @@ def test_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
 def mounted_tmpfs(folder: Path, *options: str) -> Iterator[Path]:
     """A small tmpfs at `folder`, mounted for the test (needs root, as in CI); else skip."""
     folder.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0 or not shutil.which("mount"):
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("mounting a tmpfs needs root")
     mount = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(folder)],

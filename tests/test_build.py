@@ -300,6 +300,7 @@ def _no_stray_temporary_files(tmp_path):
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
+@pytest.mark.posix
 @pytest.mark.parametrize(
     ("stop", "code", "said"),
     [("SIGINT", 130, "kit: interrupted"), ("SIGTERM", 143, "kit: terminated"), ("SIGKILL", -9, "")],

@@ -238,6 +238,7 @@ def _kit_files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.posix  # compiled templates are kept only where files have owners and modes
 def test_kept_templates_build_the_same_kit(folder: Path, tmp_path: Path) -> None:
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     off = run_kit(
@@ -267,6 +268,7 @@ def test_an_edited_template_is_compiled_again(folder: Path, tmp_path: Path) -> N
         assert heading in pdf_text(handout)
 
 
+@pytest.mark.posix
 @pytest.mark.parametrize("opened", ["folder others may write", "entry others may write"])
 def test_kept_code_is_run_only_from_the_users_own_folder(
     folder: Path, tmp_path: Path, opened: str

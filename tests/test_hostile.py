@@ -25,6 +25,9 @@ import pytest
 from .conftest import snapshot
 from .pdfread import pdf_text
 
+# FIFOs, devices, symlinks, fork and wait4: what the hostile inputs and their runner are.
+pytestmark = pytest.mark.posix
+
 KIT = "kind: kit\n"
 SECONDS = 10
 MEMORY_MB = 500
@@ -59,6 +62,8 @@ sys.exit(os.waitstatus_to_exitcode(status))
 def run_limited(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """`kit ARGS` in `cwd` (with `env` added), killed after SECONDS; its own peak memory
     from wait4."""
+    if not hasattr(os, "fork"):
+        pytest.skip("run_limited forks and reads wait4's peak memory: Linux and macOS only")
     started = time.monotonic()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.TemporaryDirectory() as scratch:  # fmt: skip
@@ -79,7 +84,8 @@ def run_limited(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-        peak = int(peak_file.read_text()) / 1024
+        # ru_maxrss: kilobytes on Linux, bytes on macOS
+        peak = int(peak_file.read_text()) / (1024 * 1024 if sys.platform == "darwin" else 1024)
     lines = [line for line in stderr.splitlines() if not line.endswith(" found")]
     return Run(process.returncode, stdout, stderr, time.monotonic() - started, peak, lines)
 

@@ -423,6 +423,11 @@ def declared_floors() -> dict[str, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    sys.version_info[:2] != (3, 11),
+    reason="the floors are for the oldest Python the kit supports, 3.11 (a newer Python "
+    "needs newer releases: pydantic-core 2.16 has no wheel for 3.13)",
+)
 def test_the_lowest_declared_versions_install_and_build_the_default_kit(tmp_path):
     """uv's lowest-direct resolution: every direct dependency at its floor."""
     from uv import find_uv_bin

@@ -31,6 +31,7 @@ def unembedded_fonts(pdf: Path) -> list[str]:
     return [row.split()[0] for row in rows if row.split()[-5] != "yes"]
 
 
+@pytest.mark.debian("poppler-utils")
 def test_every_pdf_the_kit_writes_embeds_every_font_it_names(tmp_path: Path) -> None:
     kit = tmp_path / "kit"
     example = REPO / "examples/laeringsplatform-dagtilbud/kit.yaml"
@@ -243,6 +244,7 @@ def test_every_back_carries_the_deck_and_its_content_version(tmp_path: Path) -> 
     assert len(set(stamps(out))) == 1 and len(stamps(out)) == 9
 
 
+@pytest.mark.debian("zbar-tools", "poppler-utils")
 def test_qr_code_on_the_back_decodes_to_the_publications_address(tmp_path: Path) -> None:
     import shutil
 
@@ -349,6 +351,7 @@ def _correlation(a, b) -> float:
     return sxy / (sx * sy) if sx and sy else float(x == y)
 
 
+@pytest.mark.debian("ghostscript", "poppler-utils")
 def test_the_shop_pdf_opens_in_ghostscript_and_poppler_and_looks_like_the_rgb_one(
     library: Library, tmp_path: Path
 ) -> None:

@@ -64,6 +64,7 @@ def test_worksheet_docx_writing_space_and_fields_are_table_cells(tmp_path: Path)
     assert "Gruppe 2" in texts(doc)
 
 
+@pytest.mark.debian("libreoffice-writer")
 def test_kit_with_formats_writes_word_twins_that_libreoffice_opens(tmp_path: Path) -> None:
     if shutil.which("soffice") is None:
         skip_or_fail("no soffice (Debian: libreoffice-writer)")

@@ -1013,7 +1013,7 @@ def build_command(
         _summary(built)
     for note in built.notes:
         typer.echo(f"kit: warning: {note}", err=True)
-    typer.echo(f"wrote {len(built.files)} files to {built.folder}/ (see index.md)")
+    typer.echo(f"wrote {len(built.files)} files to {built.folder}{os.sep} (see index.md)")
     if built.zip_path:
         typer.echo(f"wrote {built.zip_path}")
 
@@ -1044,7 +1044,7 @@ def default_folder(kit_file: Path | None) -> Path:
 def _summary(built: Any) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{built.folder}/", title_justify="left")
+    table = Table(title=f"{built.folder}{os.sep}", title_justify="left")
     for column in ("file", "pages", "size", "print"):
         table.add_column(column, justify="right" if column in ("pages", "size") else "left")
     for f in built.files:
