@@ -390,7 +390,8 @@ def test_on_windows_a_pdf_open_elsewhere_stops_the_build_with_nothing_changed(tm
     assert result.returncode == 1
     assert "close 01-guide.pdf and run again; nothing was changed" in result.stderr
     assert snapshot(tmp_path / "kit") == before
-    assert not list((tmp_path / "kit").glob(".*"))[1:]  # the manifest only: no lock, no temp
+    hidden = sorted(p.name for p in (tmp_path / "kit").glob(".*"))
+    assert hidden == [".fremfaerd-kit"]  # the manifest: no lock file, no temporary file
 
 
 @windows_only

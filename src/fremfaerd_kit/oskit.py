@@ -6,8 +6,10 @@ on the folder a build writes into, a bound on its own memory, files opened as by
 knowing whether a temporary file's process is still alive, whether a file can be
 replaced right now, the interrupts a terminal sends, and the printer. Each is one small
 function here; the modules that use them call it instead of `fcntl`, `resource`, `/proc`
-or `lp`. A function whose Windows branch cannot run on this machine takes that branch as
-a parameter (`windows=`), so its logic is tested here and its system calls on Windows.
+or `lp`. A Windows branch is kept small and chosen by `sys.platform`; its logic lives in
+functions that run anywhere (`replace_problem`, `kept_settings`, `page_box`, the job
+object's layout), tested on Linux too, and a branch that can run on Linux as well is
+chosen by a parameter (`process_alive(windows=)`, `memory_in_use(proc=)`).
 
 Where the platform gives the kit no way to enforce a bound, the function says so (its
 result is False) and the README's limits table says it too: macOS accepts `RLIMIT_AS`
@@ -303,8 +305,8 @@ def _why_not_replaceable(path: Path) -> str | None:
 
     A rename over a file needs to open it for deletion; another program that has it
     open (Acrobat, Word, Edge, OneDrive while it syncs) and did not allow that makes the
-    open fail with a sharing violation. Opening with no sharing at all asks exactly that
-    question and changes nothing."""
+    open fail with a sharing violation. Opening it for deletion, sharing everything,
+    asks exactly that question, and changes nothing."""
     try:
         attributes = getattr(os.lstat(path), "st_file_attributes", 0)
     except OSError:
@@ -319,8 +321,8 @@ def _why_not_replaceable(path: Path) -> str | None:
         ctypes.c_wchar_p, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_void_p,
         ctypes.c_uint32, ctypes.c_uint32, ctypes.c_void_p,
     ]  # fmt: skip
-    delete, no_sharing, open_existing, normal = 0x00010000, 0, 3, 0x80
-    handle = kernel32.CreateFileW(str(path), delete, no_sharing, None, open_existing, normal, None)
+    delete, share_all, open_existing, normal = 0x00010000, 0x7, 3, 0x80
+    handle = kernel32.CreateFileW(str(path), delete, share_all, None, open_existing, normal, None)
     if handle is None or handle == ctypes.c_void_p(-1).value:
         return _held_reason(ctypes.get_last_error())
     kernel32.CloseHandle(ctypes.c_void_p(handle))
