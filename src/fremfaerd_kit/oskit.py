@@ -36,7 +36,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -97,7 +97,7 @@ def lock_folder(folder: Path) -> Iterator[bool]:
     """Hold `folder` for one build: yields True, or False when another process holds it.
 
     Linux and macOS lock the folder itself (`flock`), so nothing is left in it. Windows
-    cannot open a folder as a file: there a hidden file in it is opened delete-on-close
+    cannot open a folder as a file: there a file in it (`LOCK_NAME`) is opened delete-on-close
     and its first byte locked, so it disappears however the build ends. Elsewhere (no
     `fcntl`, no `msvcrt`) nothing is locked."""
     if sys.platform != "win32":
@@ -110,38 +110,44 @@ def lock_folder(folder: Path) -> Iterator[bool]:
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
             except BlockingIOError:
-                yield False
-                return
-            yield True
+                held = False
+            yield held
         finally:
-            os.close(fd)
+            os.close(fd)  # and with it the lock
         return
     import msvcrt
 
-    path = folder / LOCK_NAME
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TEMPORARY | os.O_BINARY | os.O_NOINHERIT)
+        fd = os.open(
+            folder / LOCK_NAME,
+            os.O_RDWR | os.O_CREAT | os.O_TEMPORARY | os.O_BINARY | os.O_NOINHERIT,
+        )
     except PermissionError:  # a build that has just ended is deleting its lock file
-        yield False
-        return
+        fd = None
+        held = False
     except OSError:  # no lock file here: the writes themselves will say why
-        yield True
+        fd = None
+        held = True
+    if fd is None:
+        yield held
         return
     try:
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            held = True
         except OSError:
-            yield False
-            return
+            held = False
         try:
-            yield True
+            yield held
         finally:
-            with contextlib.suppress(OSError):
-                os.lseek(fd, 0, os.SEEK_SET)
-                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            if held:  # unlocked before the close: Windows may release a closed lock late
+                with contextlib.suppress(OSError):
+                    os.lseek(fd, 0, os.SEEK_SET)
+                    msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
     finally:
-        os.close(fd)
+        os.close(fd)  # the last handle: Windows deletes the file
 
 
 # --- Memory ----------------------------------------------------------------------------
@@ -566,7 +572,7 @@ def page_box(
     )
 
 
-def page_images(path: Path, dpi: int) -> Iterator[tuple[Any, float, float]]:
+def page_images(path: Path, dpi: int) -> Generator[tuple[Any, float, float], None, None]:
     """Each page of the PDF `path` as an image at `dpi` (at most `_DPI`), with its width
     and height in points: what the Windows spooler is sent, drawn by PDFium."""
     import pypdfium2
@@ -589,14 +595,14 @@ def _print_windows(
 ) -> PrintJob:  # pragma: no cover - runs on Windows only
     if sys.platform != "win32":
         raise PrintError("the Windows spooler is on Windows only")
-    try:
-        import pypdfium2  # noqa: F401 - missing: said here, before the job is started
+    try:  # each missing one is said here, before a job is started
+        import pypdfium2  # noqa: F401
         import pywintypes
-        import win32con
-        import win32gui
+        import win32con  # noqa: F401
+        import win32gui  # noqa: F401
         import win32print
         import win32ui
-        from PIL import ImageWin
+        from PIL import ImageWin  # noqa: F401
     except ImportError as exc:
         raise PrintError(
             f"cannot print: {exc.name} is missing (reinstall the kit: pipx reinstall "
@@ -615,9 +621,31 @@ def _print_windows(
         raise PrintError(
             f"cannot print: no printer called {name!r} (Windows has: {known}); {written}"
         ) from None
+    try:
+        return _spool(path, name, handle, copies, sides, media, title)
+    except (pywintypes.error, win32ui.error) as exc:
+        raise PrintError(f"{name} did not take the job ({exc}); {written}") from None
+
+
+def _spool(
+    path: Path, name: str, handle: Any, copies: int, sides: Sides, media: str, title: str | None
+) -> PrintJob:  # pragma: no cover - runs on Windows only
+    """Set the job's device settings on printer `name` (open as `handle`) and send every
+    page; a Windows error is raised as it comes (the caller words it)."""
+    if sys.platform != "win32":
+        raise PrintError("the Windows spooler is on Windows only")
+    import win32con
+    import win32gui
+    import win32print
+    import win32ui
+    from PIL import ImageWin
+
+    written = f"the PDF is written at {path}"
     wanted = wanted_settings(copies, sides, media)
     try:
         devmode = win32print.GetPrinter(handle, 2)["pDevMode"]
+        if devmode is None:
+            raise PrintError(f"cannot print on {name}: its driver gives no settings; {written}")
         for field, value in wanted.items():
             setattr(devmode, field, devmode.Fields | value if field == "Fields" else value)
         # The driver merges what it can do into the settings and resets what it cannot.
@@ -634,29 +662,30 @@ def _print_windows(
     if copies > 1 and (kept["Copies"] != copies or kept["Collate"] != 1):
         devmode.Copies, sets = 1, copies  # the driver cannot make collated sets: the kit does
     context = win32ui.CreateDCFromHandle(win32gui.CreateDC("WINSPOOL", name, devmode))
-    job = 0
     try:
         caps = context.GetDeviceCaps
         dpi = (caps(win32con.LOGPIXELSX), caps(win32con.LOGPIXELSY))
         offset = (caps(win32con.PHYSICALOFFSETX), caps(win32con.PHYSICALOFFSETY))
         job = context.StartDoc(title or path.name)
-        for _ in range(sets):  # one set at a time: a page's image is made, sent, let go
-            pages = 0
-            for image, width, height in page_images(path, dpi[0]):
-                context.StartPage()
-                ImageWin.Dib(image).draw(
-                    context.GetHandleOutput(), page_box(width, height, dpi, offset)
-                )
-                context.EndPage()
-                pages += 1
-            if sets > 1 and sides != "one-sided" and pages % 2:
-                context.StartPage()  # the next set starts on a sheet of its own
-                context.EndPage()
-        context.EndDoc()
-    except (pywintypes.error, win32ui.error) as exc:
-        with contextlib.suppress(Exception):
-            context.AbortDoc()
-        raise PrintError(f"the printer did not take the job ({exc}); {written}") from None
+        try:
+            for _ in range(sets):  # one set at a time: a page's image is made, sent, let go
+                pages = 0
+                # Closed however the job ends: Windows cannot delete a file PDFium holds open.
+                with contextlib.closing(page_images(path, dpi[0])) as images:
+                    for image, width, height in images:
+                        context.StartPage()
+                        box = page_box(width, height, dpi, offset)
+                        ImageWin.Dib(image).draw(context.GetHandleOutput(), box)
+                        context.EndPage()
+                        pages += 1
+                if sets > 1 and sides != "one-sided" and pages % 2:
+                    context.StartPage()  # the next set starts on a sheet of its own
+                    context.EndPage()
+            context.EndDoc()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                context.AbortDoc()  # nothing half-printed is left in the queue
+            raise
     finally:
         context.DeleteDC()
     return PrintJob(str(job), name, ("spooler", name), settings)
