@@ -255,8 +255,9 @@ def test_check_replaceable_is_no_step_where_open_files_can_be_replaced(tmp_path)
 def test_the_job_memory_limit_has_the_layout_of_winnt_h():
     info = oskit._memory_limits(1024**3)
     assert ctypes.sizeof(info) == 144  # JOBOBJECT_EXTENDED_LIMIT_INFORMATION on x64
-    assert ctypes.sizeof(oskit._BasicLimits) == 64
-    assert oskit._ExtendedLimits.ProcessMemoryLimit.offset == 112
+    basic, extended = oskit._job_types()
+    assert ctypes.sizeof(basic) == 64
+    assert extended.ProcessMemoryLimit.offset == 112
     assert info.BasicLimitInformation.LimitFlags == 0x100  # JOB_OBJECT_LIMIT_PROCESS_MEMORY
     assert info.ProcessMemoryLimit == 1024**3
 

@@ -31,7 +31,7 @@ both Windows-only dependencies.
 from __future__ import annotations
 
 import contextlib
-import ctypes
+import functools
 import os
 import signal
 import sys
@@ -178,15 +178,18 @@ def cap_memory(limit: int) -> bool:
     return True
 
 
-class _IoCounters(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_uint64) for name in (
+@functools.cache
+def _job_types() -> tuple[Any, Any]:
+    """JOBOBJECT_BASIC_ and _EXTENDED_LIMIT_INFORMATION (winnt.h), 64 and 144 bytes on
+    64-bit Windows; made on first use, so that no other start of the kit imports ctypes."""
+    import ctypes
+
+    counters = [(name, ctypes.c_uint64) for name in (
         "ReadOperationCount", "WriteOperationCount", "OtherOperationCount",
         "ReadTransferCount", "WriteTransferCount", "OtherTransferCount",
     )]  # fmt: skip
-
-
-class _BasicLimits(ctypes.Structure):
-    _fields_ = [
+    io_counters = type("IoCounters", (ctypes.Structure,), {"_fields_": counters})
+    basic = type("BasicLimits", (ctypes.Structure,), {"_fields_": [
         ("PerProcessUserTimeLimit", ctypes.c_int64),
         ("PerJobUserTimeLimit", ctypes.c_int64),
         ("LimitFlags", ctypes.c_uint32),
@@ -196,20 +199,16 @@ class _BasicLimits(ctypes.Structure):
         ("Affinity", ctypes.c_size_t),
         ("PriorityClass", ctypes.c_uint32),
         ("SchedulingClass", ctypes.c_uint32),
-    ]
-
-
-class _ExtendedLimits(ctypes.Structure):
-    """JOBOBJECT_EXTENDED_LIMIT_INFORMATION (winnt.h), 144 bytes on 64-bit Windows."""
-
-    _fields_ = [
-        ("BasicLimitInformation", _BasicLimits),
-        ("IoInfo", _IoCounters),
+    ]})  # fmt: skip
+    extended = type("ExtendedLimits", (ctypes.Structure,), {"_fields_": [
+        ("BasicLimitInformation", basic),
+        ("IoInfo", io_counters),
         ("ProcessMemoryLimit", ctypes.c_size_t),
         ("JobMemoryLimit", ctypes.c_size_t),
         ("PeakProcessMemoryUsed", ctypes.c_size_t),
         ("PeakJobMemoryUsed", ctypes.c_size_t),
-    ]
+    ]})  # fmt: skip
+    return basic, extended
 
 
 _JOB_LIMIT_PROCESS_MEMORY = 0x100
@@ -218,8 +217,9 @@ _jobs: list[int] = []
 """The job objects this process put itself in: open as long as the process lives."""
 
 
-def _memory_limits(limit: int) -> _ExtendedLimits:
-    info = _ExtendedLimits()
+def _memory_limits(limit: int) -> Any:
+    """The limits that bound each process of a job to `limit` bytes of committed memory."""
+    info = _job_types()[1]()
     info.BasicLimitInformation.LimitFlags = _JOB_LIMIT_PROCESS_MEMORY
     info.ProcessMemoryLimit = limit
     return info
@@ -230,6 +230,8 @@ def _job_memory_limit(limit: int) -> bool:
     (Windows 8 and later allow a job inside the job a terminal may have started us in)."""
     if sys.platform != "win32":
         return False
+    import ctypes
+
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     kernel32.CreateJobObjectW.restype = ctypes.c_void_p
     kernel32.GetCurrentProcess.restype = ctypes.c_void_p
@@ -321,6 +323,8 @@ def _why_not_replaceable(path: Path) -> str | None:
         return "read-only"
     if sys.platform != "win32":
         return None
+    import ctypes
+
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     kernel32.CreateFileW.restype = ctypes.c_void_p
     kernel32.CreateFileW.argtypes = [
@@ -426,6 +430,8 @@ def on_interrupt(handler: Callable[[int, Any], None]) -> None:
     for signum in interrupt_signals():
         signal.signal(signum, handler)
     if sys.platform == "win32" and not _console_handlers:
+        import ctypes
+
         routine = ctypes.WINFUNCTYPE(ctypes.c_int, ctypes.c_uint32)(_on_console_event)
         if ctypes.windll.kernel32.SetConsoleCtrlHandler(routine, 1):
             _console_handlers.append(routine)
