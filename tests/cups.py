@@ -44,24 +44,11 @@ class Cups:
         while time.monotonic() < deadline:
             new = [p for p, t in self.snapshot().items() if before.get(p) != t]
             if new and new[0].stat().st_size > 0:
-                return self._settled(new[0], deadline)
+                time.sleep(0.5)
+                return new[0]
             time.sleep(0.3)
         log = (self.root / "log" / "error_log").read_text(errors="replace")[-3000:]
         raise AssertionError(f"cups-pdf wrote nothing in {timeout} s; scheduler log:\n{log}")
-
-    @staticmethod
-    def _settled(path: Path, deadline: float) -> Path:
-        """`path` once cups-pdf has stopped writing it: unchanged for a second (Ghostscript
-        on a busy machine writes a PDF over seconds, and half a file reads as one page)."""
-        last = None
-        while time.monotonic() < deadline:
-            info = path.stat()
-            now = (info.st_size, info.st_mtime_ns)
-            if now == last:
-                return path
-            last = now
-            time.sleep(1.0)
-        return path
 
     def job_attributes(self, job_id: str) -> dict[str, list[bytes]]:
         """The IPP attributes CUPS stored for a job (its c-file in the spool)."""
