@@ -15,8 +15,9 @@ and keeps only what a card needs:
 - the parts: the package's and the workbook's relationships, the workbook (its sheets and
   date system), the style sheet (only which styles show a date), the shared strings and
   each sheet's rows, at most `MAX_COLUMNS` cells of each; together at most `MAX_TAGS`
-  XML elements, counted as they are read, so a reader's work is bounded by what the kit
-  accepts, whatever the file says of itself;
+  XML tags, counted as bytes before expat parses them, and no `MAX_RUN` bytes without a
+  tag, so the reader's time and memory are bounded by what the kit accepts, whatever
+  the file says of itself; 40,000 cards in all the sheets, 1,000 problems;
 - no part may declare a DTD (`<!DOCTYPE`): Excel never writes one, and it is the way to
   entity expansion and external entities. expat itself fetches no external entity; a
   workbook that declares any is refused before any entity is read, so defusedxml is not
@@ -62,6 +63,8 @@ MAX_COLUMNS = 30
 MAX_SHEET_ROWS = 2 * MAX_ROWS
 """Rows read from one sheet, empty ones included (a sheet of a million blank rows)."""
 MAX_SHEETS = 50
+MAX_PROBLEMS = 1_000
+"""Problems said of one workbook: past that, more lines help nobody, and each costs memory."""
 MAX_VALUE = 64
 """Characters of a number or date cell's value: no number Excel writes is longer."""
 
@@ -117,8 +120,9 @@ def _check_zip(raw: bytes, path: Path) -> zipfile.ZipFile:
 
 @functools.lru_cache(maxsize=256)
 def _local(name: str) -> str:
-    """An element's name without its namespace (expat gives `namespace name`)."""
-    return name.rpartition(" ")[2]
+    """An element's name without its prefix. Excel writes its own namespace as the default;
+    expat's namespace processing would cost a quarter of the reading time for all."""
+    return name.rpartition(":")[2]
 
 
 def _shown(text: str) -> str:
@@ -158,6 +162,8 @@ class _Workbook:
         self.path = path
         self.names = set(archive.namelist())
         self.tags = 0
+        self.cards = 0
+        self.problems = 0
         self.epoch = datetime(1899, 12, 30)
         self.dates: set[int] = set()
         self.durations: set[int] = set()
@@ -174,7 +180,7 @@ class _Workbook:
         """Parse the part `name` with the handlers, counting its tags towards MAX_TAGS."""
         if name not in self.names:
             raise _Unreadable(f"it has no part {name}")
-        parser = expat.ParserCreate(namespace_separator=" ")
+        parser = expat.ParserCreate()
         parser.buffer_text = True
         parser.buffer_size = _CHUNK
 
@@ -268,7 +274,9 @@ class _Workbook:
         def start(element: str, attributes: dict[str, str]) -> None:
             depth[0] += 1
             local = _local(element)
-            if depth[0] == 1 and element.rpartition(" ")[0] == _STRICT:
+            prefix = element.rpartition(":")[0]
+            declared = attributes.get(f"xmlns:{prefix}" if prefix else "xmlns")
+            if depth[0] == 1 and declared == _STRICT:
                 raise _Unreadable("it is saved as a Strict Open XML Spreadsheet; save it as "
                                   "an Excel Workbook (.xlsx)")  # fmt: skip
             if local == "workbookPr" and attributes.get("date1904") in ("1", "true"):
@@ -277,7 +285,7 @@ class _Workbook:
                 if len(listed) == MAX_SHEETS:
                     raise fail(self.path, f"has more than {MAX_SHEETS} sheets; a workbook "
                                           "of cards has a few")  # fmt: skip
-                rid = next((v for k, v in attributes.items() if k.endswith(" id")), "")
+                rid = next((v for k, v in attributes.items() if k.endswith(":id")), "")
                 listed.append((attributes.get("name", ""), rid))
 
         def end(element: str) -> None:
@@ -367,40 +375,53 @@ class _Sheet:
 
     def problem(self, message: str, column: int | None = None) -> None:
         self.problems.append(Problem(Location(self.where, self.row, column, cells=True), message))
+        self.book.problems += 1
+        if self.book.problems == MAX_PROBLEMS:
+            self.problems.append(Problem(Location(self.where, self.row, column, cells=True),
+                f"{MAX_PROBLEMS:,} problems; the workbook is read no further"))  # fmt: skip
+            raise _Stop
 
     def start(self, element: str, attributes: dict[str, str]) -> None:
+        # Called for every element of the sheet: the commonest cases are tested first.
         local = _local(element)
         stack = self.stack
         stack.append(local)
         depth = len(stack)
-        if depth == 3 and local == "row" and stack[1] == "sheetData":
-            self._start_row(attributes.get("r"))
-        elif depth == 4 and local == "c" and stack[2] == "row":
-            ref = attributes.get("r")
-            if ref is None:
-                self.column += 1
-            else:
-                found = _CELL.fullmatch(ref)
-                column = _column(found.group(1)) if found else 0
-                if not found or column > 16_384:
-                    self.problem(f"the cell reference `{_shown(ref)}` names no cell; the "
-                                 "workbook is damaged", self.column + 1)  # fmt: skip
-                    column = self.column + 1
-                self.column = column
-            self.keep = self.column <= MAX_COLUMNS
+        if depth == 4:
+            if local == "c" and stack[2] == "row":
+                self._start_cell(attributes)
+        elif depth == 5:
+            if local == "v" and self.keep:
+                self.collect = self.value
+        elif depth == 3:
+            if local == "row" and stack[1] == "sheetData":
+                self._start_row(attributes.get("r"))
+        elif (
+            self.keep
+            and local == "t"
+            and stack[4] == "is"
+            and (depth == 6 or (depth == 7 and stack[5] == "r"))
+        ):
+            self.collect = self.inline
+
+    def _start_cell(self, attributes: dict[str, str]) -> None:
+        ref = attributes.get("r")
+        if ref is None:
+            column = self.column + 1
+        else:
+            found = _CELL.fullmatch(ref)
+            column = _column(found.group(1)) if found else 0
+            if not found or column > 16_384:
+                self.problem(f"the cell reference `{_shown(ref)}` names no cell; the workbook "
+                             "is damaged", self.column + 1)  # fmt: skip
+                column = self.column + 1
+        self.column = column
+        self.keep = column <= MAX_COLUMNS
+        if self.keep:  # a header row 16,384 cells wide is read for its first 30
             self.kind = attributes.get("t", "n")
             self.style = attributes.get("s", "")
             self.value.clear()
             self.inline.clear()
-        elif self.keep and depth == 5 and local == "v":
-            self.collect = self.value
-        elif (
-            self.keep
-            and local == "t"
-            and stack[4:5] == ["is"]
-            and (depth == 6 or (depth == 7 and stack[5] == "r"))
-        ):
-            self.collect = self.inline
 
     def _start_row(self, number: str | None) -> None:
         previous = self.row
@@ -426,13 +447,13 @@ class _Sheet:
 
     def end(self, element: str) -> None:
         local = self.stack.pop()
-        depth = len(self.stack)
-        if local in ("v", "t"):
-            self.collect = None
-        elif local == "c" and depth == 3:
-            if self.keep:
+        if self.collect is not None:
+            self.collect = None  # the end of a `v` or `t`: nothing is gathered within them
+        elif local == "c":
+            if self.keep and len(self.stack) == 3:
                 self.cells[self.column - 1] = self._text()
-        elif local == "row" and depth == 2:
+                self.keep = False
+        elif local == "row" and len(self.stack) == 2:
             self.on_row(self.row, self.cells)
 
     def text(self, data: str) -> None:
@@ -564,6 +585,8 @@ def _read_decks(
         deck = _read_deck(book, title, target, problems)
         if deck is not None:
             found.append((title, *deck))
+        if book.cards > MAX_ROWS or book.problems >= MAX_PROBLEMS:
+            break  # its problem is said; the sheets after would only cost time
     return found, problems
 
 
@@ -574,13 +597,19 @@ def _read_deck(
     question column), else None; its problems are added to `problems`."""
     keys: list[str] = []
     data: list[tuple[int, list[str]]] = []
+    width = 0
 
     def on_row(number: int, cells: list[str]) -> None:
+        nonlocal width
         if not keys:
             keys.extend(COLUMNS.get(c.strip().lower(), "") for c in cells)
             if number != 1 or "question" not in keys:
                 keys[:] = ["-"]
                 raise _Stop  # a sheet of notes or lists, not a deck
+            # A row keeps the cells up to the last card column: 40,000 rows of 30 would
+            # be 12 MB of empty places.
+            width = max(i for i, key in enumerate(keys) if key) + 1
+            del keys[width:]
             return
         if number > MAX_SHEET_ROWS:  # blank rows count too: reading them takes time
             sheet.problem(f"more than {MAX_SHEET_ROWS:,} rows in one sheet")
@@ -591,10 +620,11 @@ def _read_deck(
             if len(cell) > MAX_CELL:
                 sheet.problem(f"the cell holds {len(cell):,} characters; a card holds at most "
                               f"{MAX_CELL:,}", column)  # fmt: skip
-        data.append((number, list(cells)))
-        if len(data) > MAX_ROWS:
-            sheet.problem(f"more than {MAX_ROWS:,} cards in one sheet")
+        book.cards += 1
+        if book.cards > MAX_ROWS:  # in all sheets together: each card costs memory
+            sheet.problem(f"more than {MAX_ROWS:,} cards in one workbook")
             raise _Stop
+        data.append((number, cells[:width]))
 
     sheet = _Sheet(book, title, on_row)
     book.stream(part, f"sheet `{_shown(title)}` ({part})", sheet.start, sheet.end, sheet.text)

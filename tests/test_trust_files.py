@@ -1,0 +1,439 @@
+"""Files someone sends you, part two: workbooks and logos built to hurt the reader.
+
+Every case runs the real `kit` in a folder of its own under `run_limited` (killed after
+10 s, its own peak memory measured) and checks the promise: exit 0 with the right cards or
+logo, or exit 2 with one located line per problem; within 10 seconds and 500 MB; nothing
+changed in the folder but the outputs asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .conftest import snapshot
+from .pdfread import pdf_text
+from .test_hostile import MEMORY_MB, SECONDS, Run, run_limited
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+KIT = "kind: kit\ncontent: [egne]\ndecks: [{id: d}]\n"
+
+
+def column(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def text_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def header(*names: str) -> str:
+    cells = "".join(text_cell(f"{column(i)}1", n) for i, n in enumerate(names, start=1))
+    return f'<row r="1">{cells}</row>'
+
+
+def card_row(number: int, *cells: str) -> str:
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def sheet(rows: str, *, prolog: str = XML) -> bytes:
+    return f'{prolog}<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+
+
+def xlsx(
+    sheets: dict[str, bytes] | bytes,
+    *,
+    strings: bytes | None = None,
+    styles: bytes | None = None,
+    parts: dict[str, bytes] | None = None,
+    entries: list[tuple[str, str]] | None = None,
+    namespace: str = MAIN,
+) -> bytes:
+    """A workbook written part by part, as Excel lays it out: `sheets` by name (or one
+    sheet's XML), the shared strings and style sheet, any further parts; `entries` lists
+    the workbook's sheets as (name, relationship id) when they should differ from `sheets`."""
+    if isinstance(sheets, bytes):
+        sheets = {"Ark1": sheets}
+    rels = [(f"rId{i}", "worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(sheets) + 1)]
+    if strings is not None:
+        rels.append(("rIdS", "sharedStrings", "sharedStrings.xml"))
+    if styles is not None:
+        rels.append(("rIdT", "styles", "styles.xml"))
+    listed = entries or [(name, f"rId{i}") for i, name in enumerate(sheets, start=1)]
+    book = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="{r}"/>'
+                   for i, (n, r) in enumerate(listed, start=1))  # fmt: skip
+    files = {
+        "[Content_Types].xml": XML + '<Types xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        "_rels/.rels": f'{XML}<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
+        f'Type="{OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'{XML}<workbook xmlns="{namespace}" xmlns:r="{OFFICE}"><sheets>{book}'
+        "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": f'{XML}<Relationships xmlns="{PACKAGE}">'
+        + "".join(f'<Relationship Id="{i}" Type="{OFFICE}/{t}" Target="{p}"/>' for i, t, p in rels)
+        + "</Relationships>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+        for i, data in enumerate(sheets.values(), start=1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", data)
+        if strings is not None:
+            archive.writestr("xl/sharedStrings.xml", strings)
+        if styles is not None:
+            archive.writestr("xl/styles.xml", styles)
+        for name, data in (parts or {}).items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def shared(texts: list[str] | str) -> bytes:
+    body = texts if isinstance(texts, str) else "".join(f"<si><t>{t}</t></si>" for t in texts)
+    return f'{XML}<sst xmlns="{MAIN}">{body}</sst>'.encode()
+
+
+DATE_STYLES = (
+    f'{XML}<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="164" '
+    'formatCode="dd/mm/yyyy"/></numFmts><cellXfs count="3"><xf numFmtId="0"/>'
+    '<xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="164" applyNumberFormat="1"/>'
+    "</cellXfs></styleSheet>"
+).encode()
+
+QUESTION = header("Spørgsmål", "Eksempel")
+FIRST_CARD = card_row(2, text_cell("A2", "Hvad gør vi, når robotten fejler?"))
+
+
+@dataclass(frozen=True)
+class Book:
+    """A workbook case: the file, and either the cards it must print or the problem."""
+
+    name: str
+    data: bytes
+    cards: tuple[str, ...] = ()  # texts the card PDF must hold (exit 0)
+    says: tuple[str, ...] = ()  # each in one problem line (exit 2)
+
+
+def wide_header() -> bytes:
+    cells = "".join(text_cell(f"{column(i)}1", f"kolonne {i}") for i in range(3, 16_385))
+    row = f'<row r="1">{text_cell("A1", "question")}{text_cell("B1", "example")}{cells}</row>'
+    return xlsx(sheet(row + FIRST_CARD))
+
+
+def many_styles() -> bytes:
+    xf = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    body = xf * 400_000
+    style = f'{XML}<styleSheet xmlns="{MAIN}"><cellXfs count="400000">{body}</cellXfs></styleSheet>'
+    assert len(style) > 30_000_000
+    return xlsx(sheet(QUESTION + FIRST_CARD), styles=style.encode())
+
+
+def many_strings() -> bytes:
+    texts = [f"s{i}" for i in range(200_000)]
+    rows = QUESTION + card_row(2, '<c r="A2" t="s"><v>199999</v></c>')
+    return xlsx(sheet(rows), strings=shared(texts))
+
+
+def entity(definition: str, use: str) -> bytes:
+    prolog = f"{XML}<!DOCTYPE worksheet [{definition}]>"
+    rows = QUESTION + card_row(2, text_cell("A2", use))
+    return xlsx(sheet(rows, prolog=prolog))
+
+
+LAUGHS = '<!ENTITY a "ha">' + "".join(
+    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+)
+
+
+def one_huge_tag() -> bytes:
+    attributes = " ".join(f'a{i}=""' for i in range(2_000_000))
+    return xlsx(sheet(QUESTION + f'<row r="2"><c r="A2" {attributes}/></row>'))
+
+
+def empty_cells(tags: int, only_sheet: bool = False) -> bytes:
+    """Rows of self-closing cells, the most work per tag for a reader, after a card."""
+    per_row = 16_000
+    rows = "".join(
+        f'<row r="{r}">' + "<c/>" * per_row + "</row>" for r in range(3, 3 + tags // per_row)
+    )
+    part = sheet(QUESTION + FIRST_CARD + rows)
+    return part if only_sheet else xlsx(part)
+
+
+def one_part_many_times() -> bytes:
+    """Forty sheets that all name one part of 100,000 tags: 4,000,000 tags to read."""
+    return xlsx(
+        {"Ark1": empty_cells(100_000, only_sheet=True)},
+        entries=[(f"Ark{i}", "rId1") for i in range(1, 41)],
+    )
+
+
+def two_sheets_of_cards(count: int) -> bytes:
+    rows = QUESTION + "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>{r % 1000}</v></c></row>' for r in range(2, count + 2)
+    )
+    return xlsx(
+        {"Ark1": sheet(rows), "Ark2": sheet(rows)},
+        strings=shared([f"Kort {i}" for i in range(1000)]),
+    )
+
+
+def bad_cells() -> bytes:
+    row = '<c t="n"><v>abc</v></c>' * 30
+    return xlsx(sheet(QUESTION + "".join(card_row(r, row) for r in range(2, 20_000))))
+
+
+def raw_zip(files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def damaged_deflate() -> bytes:
+    good = xlsx(sheet(QUESTION + FIRST_CARD * 1))
+    at = good.index(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml") + 4
+    return good[:at] + bytes(b ^ 0x5A for b in good[at : at + 40]) + good[at + 40 :]
+
+
+def many_entries() -> bytes:
+    base = zipfile.ZipFile(io.BytesIO(xlsx(sheet(QUESTION + FIRST_CARD))))
+    files = {n: base.read(n) for n in base.namelist()}
+    files.update({f"customXml/item{i}.xml": b"<a/>" for i in range(5_000)})
+    return raw_zip(files)
+
+
+CARD = "Hvad gør vi, når robotten fejler?"
+BOOKS = [
+    Book("200,000 shared strings", many_strings(), cards=("s199999",)),
+    Book("a header row 16,384 cells wide", wide_header(), cards=(CARD,)),
+    Book("a 30 MB style sheet of 400,000 styles", many_styles(), cards=(CARD,)),
+    Book(
+        "dates, numbers and booleans as Excel writes them",
+        xlsx(
+            sheet(
+                QUESTION
+                + card_row(2, '<c r="A2" t="s"><v>0</v></c>', '<c r="B2" s="1"><v>45352</v></c>')
+                + card_row(3, '<c r="A3" t="s"><v>1</v></c>', '<c r="B3" s="2"><v>45352.5</v></c>')
+                + card_row(4, '<c r="A4" t="s"><v>2</v></c>', '<c r="B4"><v>2027</v></c>')
+                + card_row(5, '<c r="A5" t="s"><v>3</v></c>', '<c r="B5" t="b"><v>1</v></c>')
+                + card_row(6, '<c r="A6" t="str"><f>A1</f><v>Formlens svar</v></c>')
+            ),
+            strings=shared(
+                "<si><t>Hvornår?</t></si><si><r><t>Hvad </t></r><r><rPr><b/></rPr><t>så?</t>"
+                "</r><rPh><t>fonetik</t></rPh></si><si><t>Hvor_x000D_mange?</t></si>"
+                "<si><t>Sandt?</t></si>"
+            ),
+            styles=DATE_STYLES,
+        ),
+        cards=(
+            "Hvornår?",
+            "2024-03-01",
+            "Hvad så?",
+            "2024-03-01T12:00:00",
+            "2027",
+            "True",
+            "Formlens svar",
+        ),
+    ),
+    Book(
+        "damaged XML",
+        xlsx(sheet(QUESTION + '<row r="2"><c r="A2" t="inlineStr"><is><t>x</is></c></row>')),
+        says=(
+            "d.xlsx: is not a readable Excel workbook (sheet `Ark1` "
+            "(xl/worksheets/sheet1.xml) is damaged: mismatched tag at line 2, column",
+        ),
+    ),
+    Book(
+        "an external entity",
+        entity('<!ENTITY x SYSTEM "file:///etc/passwd">', "&x;"),
+        says=(
+            "d.xlsx: is not a readable Excel workbook (sheet `Ark1` (xl/worksheets/"
+            "sheet1.xml) declares a DTD (<!DOCTYPE>)",
+        ),
+    ),
+    Book(
+        "a billion laughs",
+        entity(LAUGHS, "&j;"),
+        says=("d.xlsx: is not a readable Excel workbook", "declares a DTD"),
+    ),
+    Book(
+        "a DTD in the shared strings",
+        xlsx(sheet(QUESTION + FIRST_CARD), strings=XML.encode() + b"<!DOCTYPE sst []><sst/>"),
+        says=("d.xlsx: is not a readable Excel workbook (xl/sharedStrings.xml declares a DTD",),
+    ),
+    Book(
+        "a number cell holding abc",
+        xlsx(
+            sheet(
+                QUESTION + card_row(2, text_cell("A2", "Hvad?"), '<c r="B2" t="n"><v>abc</v></c>')
+            )
+        ),
+        says=("d.xlsx:Ark1:R2:C2: the cell holds `abc` as a number, which it is not",),
+    ),
+    Book(
+        "a date cell with an impossible serial",
+        xlsx(
+            sheet(
+                QUESTION + card_row(2, text_cell("A2", "Hvad?"), '<c r="B2" s="1"><v>1e300</v></c>')
+            ),
+            styles=DATE_STYLES,
+        ),
+        says=(
+            "d.xlsx:Ark1:R2:C2: the cell is formatted as a date, but holds 1e300, which is no date",
+        ),
+    ),
+    Book(
+        "every bad cell at once",
+        xlsx(
+            sheet(
+                QUESTION
+                + card_row(2, text_cell("A2", "Hvad?"), '<c r="B2" t="s"><v>7</v></c>')
+                + card_row(3, text_cell("A3", "Hvem?"), '<c r="B3" t="b"><v>ja</v></c>')
+                + card_row(4, text_cell("A4", "Hvor?"), '<c r="B4" t="d"><v>i går</v></c>')
+                + card_row(5, text_cell("A5", "Hvorfor?"), '<c r="B5"><v>1e999</v></c>')
+                + card_row(6, '<c r="A6!" t="inlineStr"><is><t>x</t></is></c>')
+            ),
+            strings=shared(["en"]),
+        ),
+        says=(
+            "d.xlsx:Ark1:R2:C2: the cell refers to shared text 7, but the workbook has 1",
+            "d.xlsx:Ark1:R3:C2: the cell holds `ja` as true or false, which it is not",
+            "d.xlsx:Ark1:R4:C2: the cell holds `i går` as a date, which it is not",
+            "d.xlsx:Ark1:R5:C2: the cell holds `1e999`, a number Excel cannot hold",
+            "d.xlsx:Ark1:R6:C1: the cell reference `A6!` names no cell",
+        ),
+    ),
+    Book(
+        "rows out of order",
+        xlsx(
+            sheet(QUESTION + card_row(5, text_cell("A5", "a")) + card_row(3, text_cell("A3", "b")))
+        ),
+        says=("d.xlsx:Ark1:R3: the row comes after row 5; the workbook is damaged",),
+    ),
+    Book(
+        "a row numbered nan",
+        xlsx(sheet(QUESTION + card_row(2, "").replace('r="2"', 'r="nan"'))),
+        says=("d.xlsx:Ark1:R2: the row is numbered `nan`, which is no row number",),
+    ),
+    Book(
+        "one start tag with two million attributes",
+        one_huge_tag(),
+        says=(
+            "d.xlsx: is not a readable Excel workbook (sheet `Ark1` (xl/worksheets/sheet1.xml) "
+            "has more than 1,024 kB without a tag",
+        ),
+    ),
+    Book("2,990,000 tags of empty cells", empty_cells(2_980_000), cards=(CARD,)),
+    Book(
+        "3,100,000 tags of empty cells",
+        empty_cells(3_100_000),
+        says=("d.xlsx: holds more than 3,000,000 XML tags (reading sheet `Ark1`",),
+    ),
+    Book(
+        "forty sheets naming one large part",
+        one_part_many_times(),
+        says=("d.xlsx: holds more than 3,000,000 XML tags",),
+    ),
+    Book(
+        "two sheets of 30,000 cards",
+        two_sheets_of_cards(30_000),
+        says=("d.xlsx:Ark2:R10002: more than 40,000 cards in one workbook",),
+    ),
+    Book(
+        "600,000 bad cells",
+        bad_cells(),
+        says=(
+            "d.xlsx:Ark1:R2:C1: the cell holds `abc` as a number",
+            "d.xlsx:Ark1:R35:C10: 1,000 problems; the workbook is read no further",
+        ),
+    ),
+    Book(
+        "51 sheets",
+        xlsx({f"Ark{i}": sheet(QUESTION + FIRST_CARD) for i in range(1, 52)}),
+        says=("d.xlsx: has more than 50 sheets",),
+    ),
+    Book(
+        "5,000 ZIP entries",
+        many_entries(),
+        says=("d.xlsx: holds 5,005 parts; an Excel workbook has a few dozen",),
+    ),
+    Book(
+        "a damaged deflate stream",
+        damaged_deflate(),
+        says=(
+            "d.xlsx: is not a readable Excel workbook (its part xl/worksheets/sheet1.xml "
+            "cannot be unpacked",
+        ),
+    ),
+    Book(
+        "an EBCDIC sheet",
+        xlsx(sheet(QUESTION + FIRST_CARD, prolog='<?xml version="1.0" encoding="cp037"?>')),
+        says=(
+            "sheet `Ark1` (xl/worksheets/sheet1.xml) is in the encoding cp037; Excel writes UTF-8",
+        ),
+    ),
+    Book(
+        "a sheet the workbook names but does not hold",
+        xlsx(sheet(QUESTION + FIRST_CARD), entries=[("Ark1", "rId1"), ("Væk", "rId9")]),
+        says=("its sheet `Væk` refers to rId9, which xl/_rels/workbook.xml.rels does not have",),
+    ),
+    Book(
+        "Strict Open XML",
+        xlsx(
+            sheet(QUESTION + FIRST_CARD), namespace="http://purl.oclc.org/ooxml/spreadsheetml/main"
+        ),
+        says=("d.xlsx: is not a readable Excel workbook (it is saved as a Strict Open XML",),
+    ),
+]
+
+
+def build_folder(folder: Path, files: dict[str, bytes | str]) -> None:
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+def bounded(run: Run) -> None:
+    """What every case must keep to, accepted or refused."""
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    assert run.seconds < SECONDS, f"{run.seconds:.1f} s"
+    assert run.peak_mb < MEMORY_MB, f"{run.peak_mb:.0f} MB"
+
+
+@pytest.mark.parametrize("case", BOOKS, ids=[b.name for b in BOOKS])
+def test_a_hostile_workbook_is_read_right_or_refused_with_its_place(
+    case: Book, tmp_path: Path
+) -> None:
+    build_folder(tmp_path, {"kit.yaml": KIT, "egne/d.xlsx": case.data})
+    before = snapshot(tmp_path)
+    run = run_limited("--content", "egne", "cards", "d", "-o", "k.pdf", cwd=tmp_path)
+    bounded(run)
+    if case.cards:
+        assert run.code == 0, run.stderr
+        text = pdf_text(tmp_path / "k.pdf")
+        for words in case.cards:
+            assert words in text, (words, text[:400])
+        after = snapshot(tmp_path)
+        assert {n for n in after if before.get(n) != after[n]} == {"k.pdf"}
+        return
+    assert run.code == 2, run.stderr
+    problems = [line for line in run.lines if not line.startswith("kit:")]
+    assert problems, run.stderr
+    for part in case.says:
+        assert any(part in line for line in problems), (part, problems)
+    assert all(line.startswith(str(Path("egne") / "d.xlsx")) for line in problems), problems
+    assert snapshot(tmp_path) == before
