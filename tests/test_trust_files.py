@@ -8,14 +8,21 @@ changed in the folder but the outputs asked for.
 
 from __future__ import annotations
 
+import base64
 import io
+import re
+import shutil
+import subprocess
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import ExifTags, Image
 
 from .conftest import snapshot
+from .cups import skip_or_fail
 from .pdfread import pdf_text
 from .test_hostile import MEMORY_MB, SECONDS, Run, run_limited
 
@@ -437,3 +444,268 @@ def test_a_hostile_workbook_is_read_right_or_refused_with_its_place(
         assert any(part in line for line in problems), (part, problems)
     assert all(line.startswith(str(Path("egne") / "d.xlsx")) for line in problems), problems
     assert snapshot(tmp_path) == before
+
+
+# --- logos ---------------------------------------------------------------------------
+
+SECRET = "FREMFAERD-SECRET"
+"""Written into every metadata field a test logo carries: not one output may hold it."""
+RED, BLUE = (200, 30, 30), (30, 30, 200)
+TALL = (160, 320)
+"""Every accepted test logo shows, upright, a portrait: red above, blue below."""
+
+
+def halves(size: tuple[int, int], first: object, second: object, mode: str = "RGB",
+           across: bool = False, noise: bool = False) -> Image.Image:  # fmt: skip
+    """`first` in the top half (the left half `across`), `second` in the other."""
+    image = Image.new(mode, size, second)  # type: ignore[arg-type]
+    w, h = size
+    image.paste(first, (0, 0, w // 2, h) if across else (0, 0, w, h // 2))  # type: ignore[arg-type]
+    if noise:  # a photograph: JPEG is far smaller than PNG for it
+        grain = Image.effect_noise(size, 40).convert(mode)
+        image = Image.blend(image, grain, 0.25)
+    return image
+
+
+def encoded(image: Image.Image, kind: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()
+
+
+def phone_exif(orientation: int) -> Image.Exif:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = SECRET
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (55.0, 40.0, 30.0)
+    gps[ExifTags.GPS.GPSMapDatum] = SECRET
+    return exif
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    found, at = [], 8
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        found.append((data[at + 4 : at + 8], data[at + 8 : at + 8 + size]))
+        at += 12 + size
+    return found
+
+
+def png_of(chunks: list[tuple[bytes, bytes]]) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunk(k, b) for k, b in chunks)
+
+
+def with_phys(dots_per_metre: int) -> bytes:
+    chunks = png_chunks(encoded(halves(TALL, RED, BLUE), "PNG"))
+    phys = dots_per_metre.to_bytes(4, "big") * 2 + b"\x01"
+    return png_of([chunks[0], (b"pHYs", phys), *chunks[1:]])
+
+
+def damaged_idat() -> bytes:
+    chunks = png_chunks(encoded(halves(TALL, RED, BLUE, noise=True), "PNG"))
+    return png_of([(k, bytes(b ^ 0x55 for b in body) if k == b"IDAT" else body)
+                   for k, body in chunks])  # fmt: skip
+
+
+def srgb_profile() -> bytes:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def metadata_png() -> bytes:
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", SECRET)
+    text.add_itxt("Comment", SECRET, zip=True)
+    return encoded(halves(TALL, RED, BLUE), "PNG", pnginfo=text, icc_profile=srgb_profile(),
+                   exif=phone_exif(1), dpi=(1, 1))  # fmt: skip
+
+
+def grey16() -> bytes:
+    """16-bit grey (Pillow's own paste of a 16-bit value packs it wrong: bytes it is)."""
+    w, h = TALL
+    rows = (60000).to_bytes(2, "little") * w * (h // 2) + (3000).to_bytes(2, "little") * w * (
+        h // 2
+    )
+    image = Image.frombytes("I;16", TALL, rows)
+    assert image.getpixel((0, 0)) == 60000
+    return encoded(image, "PNG")
+
+
+def palette_with_hole() -> bytes:
+    image = halves(TALL, RED, BLUE).convert("P", palette=Image.Palette.ADAPTIVE, colors=4)
+    image.info["transparency"] = image.getpixel((TALL[0] - 1, TALL[1] - 1))
+    image.paste(image.getpixel((0, TALL[1] - 1)), (0, TALL[1] - 10, TALL[0], TALL[1]))
+    return encoded(image, "PNG", transparency=image.info["transparency"])
+
+
+def grey_alpha() -> bytes:
+    image = halves(TALL, (230, 255), (20, 128), mode="LA")
+    return encoded(image, "PNG")
+
+
+@dataclass(frozen=True)
+class Logo:
+    name: str
+    file: str
+    data: bytes
+    shows: str = "red over blue"  # or "light over dark"; "" for a refusal
+    says: str = ""
+    kind: str = ""  # the format the outputs must carry, where it matters
+
+
+PHOTO = halves((TALL[1], TALL[0]), RED, BLUE, across=True)
+LOGOS = [
+    Logo("a CMYK JPEG", "logo.jpg",
+         encoded(halves(TALL, (0, 255, 255, 30), (255, 255, 0, 30), mode="CMYK"), "JPEG")),
+    Logo("a pHYs of 0 dots per metre", "logo.png", with_phys(0)),
+    Logo("a pHYs of 4 billion dots per metre", "logo.png", with_phys(0xFFFFFFFF)),
+    Logo("a phone photo, EXIF orientation 6 and GPS", "IMG_0001.JPG",
+         encoded(PHOTO, "JPEG", exif=phone_exif(6), quality=95)),
+    Logo("a grainy phone photo, orientation 8", "IMG_0002.jpeg",
+         encoded(halves((TALL[1], TALL[0]), BLUE, RED, across=True, noise=True), "JPEG",
+                 exif=phone_exif(8), icc_profile=srgb_profile(), quality=95), kind="JPEG"),
+    Logo("16-bit grey", "logo.png", grey16(), shows="light over dark"),
+    Logo("a palette with a transparent stripe", "logo.png", palette_with_hole()),
+    Logo("grey with alpha", "logo.png", grey_alpha(), shows="light over dark"),
+    Logo("an ICC profile, text chunks and eXIf", "logo.png", metadata_png(), kind="PNG"),
+    Logo("a banner 20 times as wide as tall", "logo.png",
+         encoded(halves((1000, 50), RED, BLUE), "PNG"), shows="banner"),
+    Logo("a truncated PNG", "logo.png", encoded(halves(TALL, RED, BLUE, noise=True), "PNG")[:3000],
+         shows="", says="`logo.png` is a damaged image"),
+    Logo("damaged pixel data", "logo.png", damaged_idat(), shows="",
+         says="`logo.png` is a damaged image"),
+    Logo("a truncated JPEG", "logo.jpg", encoded(PHOTO, "JPEG", quality=95)[:1500], shows="",
+         says="`logo.jpg` is a damaged image"),
+    Logo("a strip 21 times as wide as tall", "logo.png",
+         encoded(Image.new("RGB", (2100, 100), RED), "PNG"), shows="",
+         says="is 2100×100 pixels; a logo may be at most 20 times as wide as it is tall"),
+    Logo("a GIF", "logo.gif", b"GIF89a" + bytes(100), shows="",
+         says="`logo.gif` is not an image the kit can print (PNG or JPEG)"),
+]  # fmt: skip
+LOGO_KIT = (
+    "kind: kit\nformats: [pdf, docx]\ndecks: []\nslides: [vaerktoej2]\nbranding: {logo: %s}\n"
+)
+
+
+def looks_right(image: Image.Image, shows: str) -> None:
+    """The logo as printed: upright (a portrait), red over blue or light over dark."""
+    image = image.convert("RGB")
+    w, h = image.size
+    if shows == "banner":
+        assert abs(w / h - 20) < 1, image.size
+        top, bottom = image.getpixel((w // 2, h // 4)), image.getpixel((w // 2, h * 3 // 4))
+    else:
+        assert abs(h / w - 2) < 0.1, f"{image.size}: not upright"  # LibreOffice resamples
+        top, bottom = image.getpixel((w // 2, h // 8)), image.getpixel((w // 2, h * 5 // 8))
+    assert isinstance(top, tuple) and isinstance(bottom, tuple)
+    if shows == "light over dark":
+        assert min(top) > 180 and max(bottom) < 80, (top, bottom)
+    else:
+        assert top[0] > 150 > top[2] and bottom[2] > 150 > bottom[0], (top, bottom)
+
+
+def pdf_logo(path: Path) -> Image.Image:
+    """The one image on the PDF's first page, decoded by pymupdf."""
+    import pymupdf
+
+    doc = pymupdf.open(path)
+    (found,) = {i[0] for i in doc[0].get_images(full=True)}
+    pixmap = pymupdf.Pixmap(doc, found)
+    if pixmap.alpha:
+        pixmap = pymupdf.Pixmap(pixmap, 0)
+    return Image.frombytes("RGB", (pixmap.width, pixmap.height), pixmap.samples)
+
+
+def docx_logo(path: Path) -> tuple[bytes, dict[str, bytes]]:
+    """The header image of a DOCX and every part of it."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    (media,) = [data for name, data in parts.items() if name.startswith("word/media/")]
+    return media, parts
+
+
+def everything_in(path: Path) -> bytes:
+    """A file's bytes with what they pack unpacked: a DOCX's parts, a PDF's streams, an
+    HTML page's data URLs."""
+    data = path.read_bytes()
+    if path.suffix == ".docx":
+        return b"".join(docx_logo(path)[1].values())
+    if path.suffix == ".pdf":
+        import pymupdf
+
+        doc = pymupdf.open(path)
+        streams = [doc.xref_stream(x) or b"" for x in range(1, doc.xref_length())]
+        return data + b"".join(streams)
+    if path.suffix == ".html":
+        urls = re.findall(rb"data:image/[a-z]+;base64,([A-Za-z0-9+/=]+)", data)
+        return data + b"".join(base64.b64decode(u) for u in urls)
+    return data
+
+
+@pytest.mark.parametrize("logo", LOGOS, ids=[logo.name for logo in LOGOS])
+def test_every_logo_prints_upright_and_clean_everywhere_or_is_refused(
+    logo: Logo, tmp_path: Path
+) -> None:
+    build_folder(tmp_path, {"kit.yaml": LOGO_KIT % logo.file, logo.file: logo.data})
+    before = snapshot(tmp_path)
+    run = run_limited("build", "kit.yaml", "-o", "ud", "-q", cwd=tmp_path)
+    bounded(run)
+    if not logo.shows:
+        assert run.code == 2, run.stderr
+        (line,) = [line for line in run.lines if not line.startswith("kit:")]
+        assert line.startswith("kit.yaml:5:12: branding.logo: ") and logo.says in line, line
+        assert snapshot(tmp_path) == before
+        return
+    assert run.code == 0, run.stderr
+    out = tmp_path / "ud"
+    for pdf in ("01-guide.pdf", "04-arbejdsark.pdf", "07-slides-vaerktoej2.pdf"):
+        looks_right(pdf_logo(out / pdf), logo.shows)
+    media, parts = docx_logo(out / "01-guide.docx")
+    with Image.open(io.BytesIO(media)) as image:
+        looks_right(image, logo.shows)
+        assert image.format == (logo.kind or image.format) and image.format in ("PNG", "JPEG")
+        assert not set(image.info) - {"dpi", "jfif", "jfif_version", "jfif_unit",
+                                      "jfif_density", "transparency"}, image.info  # fmt: skip
+        assert round(image.info["dpi"][0]) == 300
+    # Word's header gives it 6 mm of height, a long logo at most 40 mm of width.
+    extent = re.search(rb'<wp:extent cx="(\d+)" cy="(\d+)"', parts["word/header1.xml"])
+    assert extent, parts["word/header1.xml"][:500]
+    wide, tall = (int(v) / 36_000 for v in extent.groups())
+    assert (abs(tall - 6) < 0.1 and wide <= 40) or abs(wide - 40) < 0.1, (wide, tall)
+    page = (out / "facilitator.html").read_bytes()
+    (url,) = re.findall(rb'<img class="logo" src="data:image/[a-z]+;base64,([^"]+)"', page)
+    with Image.open(io.BytesIO(base64.b64decode(url))) as image:
+        looks_right(image, logo.shows)
+    for path in sorted(out.iterdir()):
+        held = everything_in(path)
+        assert SECRET.encode() not in held and b"Exif\x00\x00" not in held, path.name
+    after = snapshot(tmp_path)
+    assert {n for n in after if before.get(n) != after[n]} <= {
+        str(p.relative_to(tmp_path)) for p in out.iterdir()
+    }
+
+
+def test_a_docx_with_a_phone_photo_logo_opens_in_libreoffice_upright(tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        skip_or_fail("no soffice (Debian: libreoffice-writer)")
+    photo = LOGOS[3]
+    build_folder(tmp_path, {"kit.yaml": LOGO_KIT % photo.file, photo.file: photo.data})
+    run = run_limited("build", "kit.yaml", "-o", "ud", "-q", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    profile = tmp_path / "lo-profile"
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(tmp_path / "lo"), str(tmp_path / "ud" / "invitation.docx")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    looks_right(pdf_logo(tmp_path / "lo" / "invitation.pdf"), "red over blue")
