@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -19,7 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import ExifTags, Image
+
+from fremfaerd_kit.errors import ContentError
+from fremfaerd_kit.kitfile import LogoError, fit_logo
+from fremfaerd_kit.readers.xlsxdeck import parse_xlsx_decks
 
 from .conftest import snapshot
 from .cups import skip_or_fail
@@ -588,6 +595,10 @@ LOGOS = [
     Logo("a strip 21 times as wide as tall", "logo.png",
          encoded(Image.new("RGB", (2100, 100), RED), "PNG"), shows="",
          says="is 2100×100 pixels; a logo may be at most 20 times as wide as it is tall"),
+    Logo("an orientation tag whose data is past the EXIF's end", "IMG_0003.JPG",
+         encoded(PHOTO, "JPEG", exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x01"
+                 b"\x01\x12\x00\x03\x00\x00\x03\xe8\x00\x00\x7f\xff\x00\x00\x00\x00"),
+         shows="", says="`IMG_0003.JPG` has damaged EXIF data: which way up it goes"),
     Logo("a GIF", "logo.gif", b"GIF89a" + bytes(100), shows="",
          says="`logo.gif` is not an image the kit can print (PNG or JPEG)"),
 ]  # fmt: skip
@@ -709,3 +720,75 @@ def test_a_docx_with_a_phone_photo_logo_opens_in_libreoffice_upright(tmp_path: P
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     looks_right(pdf_logo(tmp_path / "lo" / "invitation.pdf"), "red over blue")
+
+
+# --- damage anywhere ---------------------------------------------------------------------
+
+FUZZ = int(os.environ.get("FREMFAERD_FUZZ", "150"))
+
+
+def stored(workbook: bytes) -> bytes:
+    """The same workbook unpacked in its ZIP, so that damage lands in the XML itself."""
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source:
+        return raw_zip({n: source.read(n) for n in source.namelist()}, zipfile.ZIP_STORED)
+
+
+FUZZ_BOOK = xlsx(
+    sheet(QUESTION + FIRST_CARD + card_row(3, '<c r="A3" t="s"><v>0</v></c>',
+                                           '<c r="B3" s="1"><v>45000</v></c>')),
+    strings=shared(["Hej"]), styles=DATE_STYLES,
+)  # fmt: skip
+FUZZ_LOGOS = [LOGOS[0].data, LOGOS[3].data, LOGOS[6].data, metadata_png()]
+damage = st.lists(
+    st.tuples(
+        st.floats(0, 1, exclude_max=True),
+        st.sampled_from(["set", "cut", "insert"]),
+        st.sampled_from([b"\x00", b"\xff", b"<", b">", b"&", b'"', b"<!DOCTYPE x>", b"9" * 30,
+                         b"/", b"PK\x03\x04", b"\x7f" * 4]),
+    ),
+    min_size=1, max_size=8,
+)  # fmt: skip
+
+
+def damaged(data: bytes, changes: list[tuple[float, str, bytes]]) -> bytes:
+    out = bytearray(data)
+    for where, how, what in changes:
+        at = int(where * len(out))
+        if how == "set":
+            out[at : at + len(what)] = what
+        elif how == "cut":
+            del out[at : at + len(what) * 7]
+        else:
+            out[at:at] = what
+    return bytes(out)
+
+
+@settings(max_examples=FUZZ, deadline=None)
+@given(base=st.sampled_from([FUZZ_BOOK, stored(FUZZ_BOOK)]), changes=damage)
+def test_a_workbook_damaged_anywhere_is_read_or_refused_in_one_line_each(
+    base: bytes, changes: list[tuple[float, str, bytes]]
+) -> None:
+    try:
+        decks = parse_xlsx_decks(Path("d.xlsx"), damaged(base, changes))
+    except ContentError as exc:
+        assert exc.problems and all("\n" not in str(p) for p in exc.problems), exc
+        assert all(str(p).startswith("d.xlsx") for p in exc.problems), exc
+    else:
+        assert all(deck.data["cards"] for deck in decks)
+
+
+@settings(max_examples=FUZZ, deadline=None)
+@given(base=st.sampled_from(FUZZ_LOGOS), changes=damage)
+def test_a_logo_damaged_anywhere_is_made_clean_or_refused(
+    base: bytes, changes: list[tuple[float, str, bytes]]
+) -> None:
+    try:
+        clean = fit_logo(damaged(base, changes))
+    except LogoError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    with Image.open(io.BytesIO(clean)) as image:
+        image.load()
+        assert image.format in ("PNG", "JPEG") and image.mode in ("RGB", "RGBA")
+        assert max(image.size) <= 1200 and "exif" not in image.info
+        assert "icc_profile" not in image.info

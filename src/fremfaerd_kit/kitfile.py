@@ -317,6 +317,8 @@ MAX_ASPECT = 20
 gives it 40 × 5 mm, so a longer strip would print as a hairline."""
 LOGO_PIXELS = 1200
 """A logo prints at most 40 mm wide: 1,200 pixels is 760 dpi there, more than any printer."""
+EXIF_ORIENTATION = 0x0112
+"""The EXIF tag that says which way up a photo goes (a phone stores it as the sensor saw)."""
 LOGO_DPI = 300
 """The resolution written into the logo, which Word reads for its natural size."""
 
@@ -341,38 +343,17 @@ def fit_logo(data: bytes) -> bytes:
     """
     if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
         raise LogoError("is not an image the kit can print (PNG or JPEG)")
-    from PIL import Image, ImageOps
+    from PIL import Image
 
     damaged = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
     """What Pillow raises for a damaged file: a truncated stream, a bad chunk or CRC,
     broken compressed data (UnidentifiedImageError is an OSError)."""
     try:
         with warnings.catch_warnings():
-            # Pillow warns of 90 to 180 million pixels; 16 million are refused below.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            first = Image.open(io.BytesIO(data))
-        with first as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise LogoError(
-                    f"is {width}×{height} pixels; a logo may have at most "
-                    f"{MAX_PIXELS // 1_000_000} million"
-                )
-            if max(width, height) > MAX_ASPECT * min(width, height):
-                raise LogoError(f"is {width}×{height} pixels; a logo may be at most "
-                                f"{MAX_ASPECT} times as wide as it is tall, or as tall as "
-                                "wide")  # fmt: skip
-            image.verify()  # the file's structure and checksums, before any pixel
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
-            image.draft(None, (LOGO_PIXELS, LOGO_PIXELS))  # a JPEG decodes at 1/2 to 1/8
-            image.load()  # every pixel: damaged data fails here, not in a typesetter
-            try:
-                upright = ImageOps.exif_transpose(image)
-            except damaged:
-                raise LogoError("has damaged EXIF data: which way up it goes cannot be "
-                                "read; save it again as PNG or JPEG") from None  # fmt: skip
-            clean = _srgb(upright, image.info.get("icc_profile"))
+            # Pillow warns of 90 million pixels (16 million are refused below) and of
+            # damaged chunks (a damaged image is refused): no warning reaches the terminal.
+            warnings.simplefilter("ignore")
+            clean, kind = _decoded(data)
     except LogoError:
         raise
     except Image.DecompressionBombError:
@@ -386,12 +367,45 @@ def fit_logo(data: bytes) -> bytes:
     clean.info = {}  # nothing of the file's metadata is written again
     png = io.BytesIO()
     clean.save(png, "PNG", dpi=(LOGO_DPI, LOGO_DPI), compress_level=6)
-    if kind == "JPEG" and clean.mode == "RGB":
+    if kind in ("JPEG", "MPO") and clean.mode == "RGB":  # MPO: a phone's JPEG with a preview
         jpeg = io.BytesIO()
         clean.save(jpeg, "JPEG", quality=90, dpi=(LOGO_DPI, LOGO_DPI))
         if jpeg.tell() * 2 < png.tell():
             return jpeg.getvalue()
     return png.getvalue()
+
+
+def _decoded(data: bytes) -> tuple[PILImage, str | None]:
+    """The logo `data` checked, decoded in full, upright and in sRGB; and its format."""
+    from PIL import Image, ImageOps
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise LogoError(
+                    f"is {width}×{height} pixels; a logo may have at most "
+                    f"{MAX_PIXELS // 1_000_000} million"
+                )
+            if max(width, height) > MAX_ASPECT * min(width, height):
+                raise LogoError(f"is {width}×{height} pixels; a logo may be at most "
+                                f"{MAX_ASPECT} times as wide as it is tall, or as tall as "
+                                "wide")  # fmt: skip
+            image.verify()  # the file's structure and checksums, before any pixel
+        with Image.open(io.BytesIO(data)) as image:
+            image.draft(None, (LOGO_PIXELS, LOGO_PIXELS))  # a JPEG decodes at 1/2 to 1/8
+            image.load()  # every pixel: damaged data fails here, not in a typesetter
+            turned = image.getexif().get(EXIF_ORIENTATION)
+            upright = ImageOps.exif_transpose(image)
+            profile = image.info.get("icc_profile")
+            kind = image.format
+    # Pillow reads EXIF with its TIFF reader, and skips (with a warning) what it cannot
+    # read: where that leaves no orientation, the orientation may be what was skipped.
+    if turned is None and any(w.filename.endswith("TiffImagePlugin.py") for w in said):
+        raise LogoError("has damaged EXIF data: which way up it goes cannot be read; save "
+                        "it again as PNG or JPEG")  # fmt: skip
+    return _srgb(upright, profile), kind
 
 
 def _srgb(image: PILImage, profile: bytes | None) -> PILImage:

@@ -74,9 +74,10 @@ MAX_RUN = 1 << 20
 start tag of 20 MB holds two million attributes, half a gigabyte once Python has them.
 No text Excel writes comes near (a cell holds at most 32,767 characters), and a run
 within one chunk is shorter than a chunk, so counting across chunks bounds every run."""
-_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError)
 """What reading a damaged part raises: a bad CRC, a broken deflate stream, a truncated
-entry, an LZMA or bzip2 error, a compression method zipfile does not have."""
+entry, an LZMA or bzip2 error, an entry's header at a negative offset, a compression method
+zipfile does not have."""
 _ENCODINGS = {"UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "US-ASCII", "ISO-8859-1"}
 """expat's own encodings, in each of which `<` is the byte 0x3C."""
 _STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
