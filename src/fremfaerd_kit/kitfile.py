@@ -363,7 +363,6 @@ def fit_logo(data: bytes) -> bytes:
     except damaged as exc:
         why = str(exc).strip().splitlines()[0][:100] if str(exc).strip() else type(exc).__name__
         raise LogoError(f"is a damaged image ({why}); save it again as PNG or JPEG") from None
-    clean.thumbnail((LOGO_PIXELS, LOGO_PIXELS), Image.Resampling.LANCZOS)
     clean.info = {}  # nothing of the file's metadata is written again
     png = io.BytesIO()
     clean.save(png, "PNG", dpi=(LOGO_DPI, LOGO_DPI), compress_level=6)
@@ -397,9 +396,12 @@ def _decoded(data: bytes) -> tuple[PILImage, str | None]:
             image.draft(None, (LOGO_PIXELS, LOGO_PIXELS))  # a JPEG decodes at 1/2 to 1/8
             image.load()  # every pixel: damaged data fails here, not in a typesetter
             turned = image.getexif().get(EXIF_ORIENTATION)
-            upright = ImageOps.exif_transpose(image)
             profile = image.info.get("icc_profile")
             kind = image.format
+            # Scaled first, so that turning and colour work on 1.4 million pixels, not 16.
+            small = _eight_bit(image)
+            small.thumbnail((LOGO_PIXELS, LOGO_PIXELS), Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(small)
     # Pillow reads EXIF with its TIFF reader, and skips (with a warning) what it cannot
     # read: where that leaves no orientation, the orientation may be what was skipped.
     if turned is None and any(w.filename.endswith("TiffImagePlugin.py") for w in said):
@@ -408,15 +410,22 @@ def _decoded(data: bytes) -> tuple[PILImage, str | None]:
     return _srgb(upright, profile), kind
 
 
+def _eight_bit(image: PILImage) -> PILImage:
+    """`image` in a mode that scales smoothly: 16-bit grey as 8-bit (Pillow's conversion
+    would clip every value above 255 to white), a palette or transparency as RGBA."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        image = image.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+    if image.mode in ("P", "LA", "La", "PA", "RGBa") or "transparency" in image.info:
+        return image.convert("RGBA")
+    if image.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        return image.convert("RGB")  # 1-bit, YCbCr, LAB
+    return image
+
+
 def _srgb(image: PILImage, profile: bytes | None) -> PILImage:
-    """`image` as RGB, or RGBA where it has any transparency, in sRGB."""
+    """`image` (scaled, upright) as RGB, or RGBA where it has any transparency, in sRGB."""
     from PIL import ImageCms
 
-    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
-        # 16-bit grey: Pillow's conversion would clip every value above 255 to white.
-        image = image.convert("I").point(lambda v: v * (1 / 257)).convert("L")
-    if image.mode in ("P", "RGBA", "LA", "La", "PA", "RGBa") or "transparency" in image.info:
-        image = image.convert("RGBA")
     mode = "RGBA" if image.mode == "RGBA" else "RGB"
     if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
         try:
