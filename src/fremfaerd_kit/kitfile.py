@@ -11,10 +11,12 @@ import datetime as dt
 import difflib
 import io
 import os
+import struct
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from .decks import Selection
 from .errors import ContentError, InputError, Location, Problem
@@ -25,6 +27,9 @@ from .presets import card_size
 from .readers.source import KeyPath, SourceFile
 from .resources import templates_dir
 from .schedule import fit
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 
 def _clock(value: str | int) -> str:
@@ -218,10 +223,10 @@ class Kit:
                 data = read_bytes(path, limit=IMAGE_LIMIT, inside=self.folder, what="logo")
             except ContentError as exc:
                 raise self._error(key, f"`{logo}` {exc.problems[0].message}") from None
-            problem = image_problem(data)
-            if problem:
-                raise self._error(key, f"`{logo}` {problem}")
-            self._logo = fit_logo(data)
+            try:
+                self._logo = fit_logo(data)
+            except LogoError as exc:
+                raise self._error(key, f"`{logo}` {exc}") from None
         return self._logo
 
     def problems(self, library: Library) -> list[Problem]:
@@ -307,50 +312,134 @@ def builtin_templates() -> list[str]:
 
 MAX_PIXELS = 16_000_000
 """A logo is a few hundred pixels wide; a huge one would take gigabytes to decode."""
-
-
-def image_problem(data: bytes) -> str | None:
-    """Why `data` cannot be a logo (not PNG or JPEG, too many pixels), or None."""
-    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
-        return "is not an image ReportLab can read (PNG or JPEG)"
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                return (
-                    f"is {width}×{height} pixels; a logo may have at most "
-                    f"{MAX_PIXELS // 1_000_000} million"
-                )
-            image.verify()
-    except Image.DecompressionBombError:
-        return f"has more pixels than a logo may have ({MAX_PIXELS // 1_000_000} million)"
-    except Exception:  # Pillow raises many kinds for a damaged image
-        return "is not an image ReportLab can read (PNG or JPEG)"
-    return None
-
-
+MAX_ASPECT = 20
+"""How many times wider than tall (or taller than wide) a logo may be: the PDF's header
+gives it 40 × 5 mm, so a longer strip would print as a hairline."""
 LOGO_PIXELS = 1200
 """A logo prints at most 40 mm wide: 1,200 pixels is 760 dpi there, more than any printer."""
+EXIF_ORIENTATION = 0x0112
+"""The EXIF tag that says which way up a photo goes (a phone stores it as the sensor saw)."""
+LOGO_DPI = 300
+"""The resolution written into the logo, which Word reads for its natural size."""
+
+
+class LogoError(Exception):
+    """Why a file cannot be a logo: said after the file's name."""
 
 
 def fit_logo(data: bytes) -> bytes:
-    """`data`, or a copy scaled down to `LOGO_PIXELS` on its longer side, so that a large
-    photograph does not make every page slow and heavy."""
+    """The one image every output prints for the logo `data` (PDF, Word, slides, HTML).
+
+    A logo someone sends is a PNG or JPEG of any kind: CMYK, a palette, 16-bit grey, a
+    phone photo whose EXIF says to turn it, a resolution chunk of 0 or 4 billion dots per
+    metre, damaged pixel data, GPS coordinates. Each typesetter would meet those on its
+    own (python-docx divides by the resolution, ReportLab decodes the pixels only as it
+    draws, no HTML reader turns a photo by its EXIF). So the logo is made clean once: the
+    whole image decoded (a damaged one is a `LogoError`), turned upright, converted to
+    sRGB (through its colour profile where it has one), with transparency only where it
+    has any, scaled down to `LOGO_PIXELS` on its longer side, and written afresh without
+    any of its metadata (EXIF, GPS, colour profile, text, resolution) at `LOGO_DPI`: as
+    PNG, or as JPEG for a photograph when that is less than half the size.
+    """
+    if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        raise LogoError("is not an image the kit can print (PNG or JPEG)")
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
-        if max(image.size) <= LOGO_PIXELS:
-            return data
-        kind = image.format or "PNG"
-        image.thumbnail((LOGO_PIXELS, LOGO_PIXELS))
-        out = io.BytesIO()
-        if kind == "JPEG":
-            image.convert("RGB").save(out, "JPEG", quality=90)
-        else:
-            image.save(out, "PNG", optimize=False)
-        return out.getvalue()
+    damaged = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+    """What Pillow raises for a damaged file: a truncated stream, a bad chunk or CRC,
+    broken compressed data (UnidentifiedImageError is an OSError)."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns of 90 million pixels (16 million are refused below) and of
+            # damaged chunks (a damaged image is refused): no warning reaches the terminal.
+            warnings.simplefilter("ignore")
+            clean, kind = _decoded(data)
+    except LogoError:
+        raise
+    except Image.DecompressionBombError:
+        raise LogoError(
+            f"has more pixels than a logo may have ({MAX_PIXELS // 1_000_000} million)"
+        ) from None
+    except damaged as exc:
+        why = str(exc).strip().splitlines()[0][:100] if str(exc).strip() else type(exc).__name__
+        raise LogoError(f"is a damaged image ({why}); save it again as PNG or JPEG") from None
+    clean.info = {}  # nothing of the file's metadata is written again
+    png = io.BytesIO()
+    clean.save(png, "PNG", dpi=(LOGO_DPI, LOGO_DPI), compress_level=6)
+    if kind in ("JPEG", "MPO") and clean.mode == "RGB":  # MPO: a phone's JPEG with a preview
+        jpeg = io.BytesIO()
+        clean.save(jpeg, "JPEG", quality=90, dpi=(LOGO_DPI, LOGO_DPI))
+        if jpeg.tell() * 2 < png.tell():
+            return jpeg.getvalue()
+    return png.getvalue()
+
+
+def _decoded(data: bytes) -> tuple[PILImage, str | None]:
+    """The logo `data` checked, decoded in full, upright and in sRGB; and its format."""
+    from PIL import Image, ImageOps
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise LogoError(
+                    f"is {width}×{height} pixels; a logo may have at most "
+                    f"{MAX_PIXELS // 1_000_000} million"
+                )
+            if max(width, height) > MAX_ASPECT * min(width, height):
+                raise LogoError(f"is {width}×{height} pixels; a logo may be at most "
+                                f"{MAX_ASPECT} times as wide as it is tall, or as tall as "
+                                "wide")  # fmt: skip
+            image.verify()  # the file's structure and checksums, before any pixel
+        with Image.open(io.BytesIO(data)) as image:
+            image.draft(None, (LOGO_PIXELS, LOGO_PIXELS))  # a JPEG decodes at 1/2 to 1/8
+            image.load()  # every pixel: damaged data fails here, not in a typesetter
+            turned = image.getexif().get(EXIF_ORIENTATION)
+            profile = image.info.get("icc_profile")
+            kind = image.format
+            # Scaled first, so that turning and colour work on 1.4 million pixels, not 16.
+            small = _eight_bit(image)
+            small.thumbnail((LOGO_PIXELS, LOGO_PIXELS), Image.Resampling.LANCZOS)
+            upright = ImageOps.exif_transpose(small)
+    # Pillow reads EXIF with its TIFF reader, and skips (with a warning) what it cannot
+    # read: where that leaves no orientation, the orientation may be what was skipped.
+    if turned is None and any(w.filename.endswith("TiffImagePlugin.py") for w in said):
+        raise LogoError("has damaged EXIF data: which way up it goes cannot be read; save "
+                        "it again as PNG or JPEG")  # fmt: skip
+    return _srgb(upright, profile), kind
+
+
+def _eight_bit(image: PILImage) -> PILImage:
+    """`image` in a mode that scales smoothly: 16-bit grey as 8-bit (Pillow's conversion
+    would clip every value above 255 to white), a palette or transparency as RGBA."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        image = image.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+    if image.mode in ("P", "LA", "La", "PA", "RGBa") or "transparency" in image.info:
+        return image.convert("RGBA")
+    if image.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        return image.convert("RGB")  # 1-bit, YCbCr, LAB
+    return image
+
+
+def _srgb(image: PILImage, profile: bytes | None) -> PILImage:
+    """`image` (scaled, upright) as RGB, or RGBA where it has any transparency, in sRGB."""
+    from PIL import ImageCms
+
+    mode = "RGBA" if image.mode == "RGBA" else "RGB"
+    if profile and image.mode in ("RGB", "RGBA", "CMYK", "L"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            target = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+            converted = ImageCms.profileToProfile(image, source, target, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            converted = None  # a damaged profile: the colours as the numbers say
+        image = converted or image
+    if image.mode != mode:
+        image = image.convert(mode)
+    if mode == "RGBA" and image.getchannel("A").getextrema()[0] == 255:
+        image = image.convert("RGB")  # transparency declared, none used
+    return image
 
 
 def load_kit(path: Path) -> Kit:

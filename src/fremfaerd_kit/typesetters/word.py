@@ -41,6 +41,12 @@ def markdown_docx(
     front, body = split_front_matter(text)
     check_glyphs(body, where or front.title or "document")
     doc = Document()
+    # python-docx's template carries a preview picture of its own blank page (a JPEG with
+    # EXIF): a document of the kit has no preview rather than a wrong one.
+    package = doc.part.package.rels
+    for rid, rel in list(package.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package.pop(rid)
     size = paper(paper_id)
     for section in doc.sections:
         section.page_width, section.page_height = Mm(size.width), Mm(size.height)
@@ -120,7 +126,13 @@ def _furniture(doc: Any, front: Any, look: Look) -> None:
     section = doc.sections[0]
     header = section.header.paragraphs[0]
     if look.logo is not None:
-        header.add_run().add_picture(io.BytesIO(look.logo), height=Mm(6))
+        from PIL import Image
+
+        with Image.open(io.BytesIO(look.logo)) as image:  # the kit's own clean PNG or JPEG
+            w, h = image.size
+        # 6 mm tall, as the PDF's header has it 5: a long logo at most 40 mm wide.
+        tall = min(6.0, 40.0 * h / w)
+        header.add_run().add_picture(io.BytesIO(look.logo), width=Mm(tall * w / h), height=Mm(tall))
         header.add_run("  ")
     if front.header:
         header.add_run(front.header).font.size = Pt(8)
