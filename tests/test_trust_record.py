@@ -254,11 +254,23 @@ def test_a_reader_that_goes_away_ends_the_command_as_unix_tools_end(tmp_path):
 
 
 def _is_interpreter_start(stderr: str) -> bool:
-    """A traceback from Python's own start-up (site, pip's script wrapper's `import re`,
-    the import of the package itself), before the first line of the kit's code has run:
-    out of the kit's reach. No frame of it is in the kit's files or a library's."""
-    frames = [line for line in stderr.splitlines() if line.lstrip().startswith("File ")]
-    return not any("fremfaerd_kit" in f or "site-packages" in f for f in frames)
+    """A traceback from before the kit's first handler is set: Python's own start-up (site
+    and the `.pth` hooks it runs), pip's script wrapper (`import re`), or the import of the
+    package and of `start.py` itself. No frame of it is in `start.main` or after it (the
+    command line, Typer, Click, Rich, the kit's other modules)."""
+    import re
+
+    if "init_import_site" in stderr:
+        return True
+    for path, function in re.findall(r'File "([^"]+)", line \d+, in (\S+)', stderr):
+        name = Path(path).name
+        if "fremfaerd_kit" in path and not (
+            name in ("__init__.py", "start.py") and function == "<module>"
+        ):
+            return False
+        if any(f"{os.sep}{lib}{os.sep}" in path for lib in ("typer", "click", "rich")):
+            return False
+    return True
 
 
 def test_ctrl_c_and_kill_at_start_up_exit_130_and_143_without_a_traceback(tmp_path):
