@@ -365,3 +365,35 @@ def test_a_signal_at_any_moment_of_a_rebuild_leaves_the_old_kit_or_the_new_whole
             process.kill()
             process.wait()
     assert ends.get("old", 0) >= 3, ends  # the signal did come mid-run, more than once
+
+
+def test_a_stop_python_drops_in_a_finaliser_still_stops_and_prints_nothing_of_it(tmp_path):
+    """Python drops an exception raised in a finaliser or a weakref callback (and prints
+    "Exception ignored in …"): a Ctrl-C that lands there must still stop the command,
+    at once, and say only that it did."""
+    script = tmp_path / "finaliser.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        "from fremfaerd_kit import cli, output\n"
+        "signal.signal(signal.SIGINT, cli._stop)\n"
+        "sys.unraisablehook = output.keep_lost_stops\n"
+        "class Held:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        for _ in range(1000):\n"
+        "            pass  # the handler runs here, inside the finaliser\n"
+        "try:\n"
+        "    Held()\n"
+        "    import time\n"
+        "    end = time.monotonic() + 2  # the command's work, which the stop must end\n"
+        "    while time.monotonic() < end:\n"
+        "        pass\n"
+        "    print('went on after the stop')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('stopped')\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "stopped"
+    assert "Exception ignored" not in run.stderr
+    assert run.stderr == ""

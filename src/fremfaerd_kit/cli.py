@@ -1124,6 +1124,7 @@ def main() -> None:
     # 4,000 cards); collect far less often. The library API leaves the setting alone.
     gc.set_threshold(50_000, 20, 20)
     oskit.on_interrupt(_stop)  # SIGINT, SIGTERM, and each platform's own (oskit)
+    sys.unraisablehook = outputs.keep_lost_stops  # a stop Python drops in a finaliser
     _cap_memory()
     try:
         code = app(prog_name="kit", standalone_mode=False)

@@ -23,6 +23,7 @@ import os
 import re
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
@@ -62,6 +63,22 @@ def stop(signum: int) -> None:
         return
     stop_requested = signum
     raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+
+def keep_lost_stops(unraisable: sys.UnraisableHookArgs) -> None:
+    """`sys.unraisablehook`: a stop raised inside a finaliser or a weakref callback, where
+    Python drops the exception and prints it, is asked for again at once (the handler then
+    raises it in ordinary code), and nothing is printed; anything else as Python does."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        if stop_requested is not None and not committed:
+            # Asked again from another thread, a moment later: by then the main thread is
+            # back in ordinary code, where the handler's exception is not dropped (asked
+            # for from here, the handler would run, and raise, inside this very hook).
+            again = threading.Timer(0.005, signal.raise_signal, (stop_requested,))
+            again.daemon = True
+            again.start()
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def raise_if_stop_requested() -> None:
