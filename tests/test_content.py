@@ -15,7 +15,7 @@ def test_built_in_library_holds_every_kind(library: Library):
         "faggrupper-bidrager",
     }
     assert set(library.decks) == {"dialogkort", "fem-spoergsmaal", "forankring"}
-    assert len(library.handouts) == 14
+    assert len(library.handouts) == 21
 
 
 def test_dialogue_deck_has_35_cards_in_four_areas_each_with_its_example(library: Library):

@@ -188,6 +188,8 @@ class _Planner:
             size = head_pt if part.role == "title" else text_pt
             if part.role == "step":
                 runs = [Run(f"{part.number}.", fonts.BOLD), Run(part.text, fonts.REGULAR)]
+            elif part.role == "item":
+                runs = [Run("•", fonts.BOLD), Run(part.text, fonts.REGULAR)]
             elif part.role == "credit":
                 runs = [Run(f"{labels()['source']}:", fonts.ITALIC), Run(part.text, fonts.ITALIC)]
             else:

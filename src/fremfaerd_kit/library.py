@@ -427,7 +427,23 @@ def _cross_check(
         problems.extend(_check_deck(item, source))
     elif isinstance(item, Tool):
         problems.extend(_check_tool(item, source, library))
+    else:
+        problems.extend(_duplicates_plain(item.tools, "tools", source))
+        for i, tool_id in enumerate(item.tools):
+            if tool_id not in library.tools:
+                problems.append(
+                    source.problem(("tools", i), unknown_id("tool", tool_id, library.tools))
+                )
     return problems
+
+
+def _duplicates_plain(ids: list[str], where: str, source: SourceFile) -> Iterator[Problem]:
+    """A list of ids (not of mappings with one) that names one id twice."""
+    seen: set[str] = set()
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            yield source.problem((where, i), f"`{item_id}` is named twice in `{where}`")
+        seen.add(item_id)
 
 
 def _duplicates(ids: list[str], where: str, source: SourceFile) -> Iterator[Problem]:

@@ -1,0 +1,213 @@
+"""The sources complete and framed as they are: what a reader of the printed kit sees.
+
+Each test runs the real `kit` command and reads its output back, the way a consultant
+would check a printout against the publication.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from fremfaerd_kit.library import Library
+
+from .conftest import run_kit
+from .pdfread import open_pdf, unhyphenated
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def printed(tmp_path: Path, *args: str) -> str:
+    """The text of the PDF a `kit` command writes, its lines joined and hyphens undone."""
+    out = tmp_path / "out.pdf"
+    result = run_kit(*args, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return " ".join(flat(unhyphenated(page.get_text())) for page in open_pdf(out.read_bytes()))
+
+
+def markdown(*args: str) -> str:
+    result = run_kit(*args, "--format", "md", "-o", "-")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def in_order(text: str, *parts: str) -> bool:
+    at = 0
+    for part in parts:
+        at = text.find(part, at)
+        if at < 0:
+            return False
+    return True
+
+
+FORORD_QUESTIONS = [
+    "Hvad er formålet med og det forventede udbytte af teknologien?",
+    "Hvordan påvirker teknologien hverdagens arbejde?",
+    "Hvordan ændrer teknologien vores behov for nye kompetencer?",
+    "Hvordan skal vi samarbejde om god implementering?",
+]
+
+
+# --- the texts that were missing -----------------------------------------------------------
+
+
+def test_the_forord_leads_in_to_its_four_questions(tmp_path: Path):
+    guide = printed(tmp_path, "guide", "sammen-om-ny-teknologi")
+    assert "overveje sammen." not in guide
+    assert in_order(guide, "med fordel altid kan overveje sammen:", *FORORD_QUESTIONS, "Formål")
+
+
+def test_the_deck_of_the_four_questions_carries_them_on_its_instruction_card(tmp_path: Path):
+    cards = printed(tmp_path, "cards", "fem-spoergsmaal", "--no-warmup")
+    assert in_order(cards, "overveje sammen:", *[f"• {q}" for q in FORORD_QUESTIONS])
+
+
+@pytest.mark.parametrize(
+    ("handout_id", "words"),
+    [
+        (
+            "faelles-samarbejdsfora",
+            [
+                "Hovedudvalget",
+                "lokale MED-udvalg",
+                "(information, medindflydelse og medbestemmelse)",
+            ],
+        ),
+        ("faglighed-relationer-arbejdsmiljoe", ["Faglighed", "Relationer", "Arbejdsmiljø"]),
+        ("de-noedvendige-kompetencer", ["henholdsvis kende, kunne eller mestre et nyt it-system"]),
+        ("beskyttelse-af-borgerens-data", ["GDPR", "skal borgerne give samtykke til den."]),
+        ("eksempler-paa-teknologi", ["Dagtilbud og skole:", "Administration:"]),
+        ("kommunernes-teknologiradar", ["videncenter.kl.dk", "KL’s Teknologiradar"]),
+        ("ny-teknologi-er-ofte-digital", ["elevationssenge, rendegravere og whiteboards"]),
+    ],
+)
+def test_the_sections_and_boxes_that_were_missing_are_handouts(
+    tmp_path: Path, handout_id: str, words: list[str]
+):
+    text = printed(tmp_path, "handout", handout_id)
+    assert in_order(text, *words)
+
+
+def test_a_quote_is_printed_with_whom_it_quotes(tmp_path: Path):
+    text = printed(tmp_path, "handout", "faelles-samarbejdsfora")
+    assert in_order(
+        text,
+        "når du involverer.",
+        "Erhvervspsykologerne Morten Jack og Morten Ejlskov",
+        "forskellige faser.",
+        "OAO: Digitalisering – hvordan håndterer vi det i SU?",
+    )
+
+
+def test_unintended_effects_open_and_close_as_the_section_does(tmp_path: Path):
+    text = printed(tmp_path, "handout", "utilsigtede-effekter")
+    body = text.split("Utilsigtede effekter", 1)[1]
+    assert body.lstrip().startswith("I arbejdet med ny teknologi er der et naturligt fokus")
+    assert "opmærksom på mulige utilsigtede effekter. De kan være både negative" in body
+    assert in_order(body, "bedst mulige service.", "Ny teknologi kan således rykke",
+                    "relevante fra et medarbejderperspektiv.")  # fmt: skip
+
+
+# --- texts framed as the source frames them ------------------------------------------------
+
+
+def test_the_med_dialogue_names_its_readers_in_the_back_covers_own_sentences(tmp_path: Path):
+    guide = printed(tmp_path, "guide", "sammen-om-ny-teknologi")
+    assert "Den kan fx bruges" not in guide.split("Den kan fx bruges som oplæg")[0]
+    assert (
+        "Publikationen er især henvendt til chefer, ledere, tillidsvalgte og samarbejdsfora "
+        "i kommunerne, som står foran eller midt i vigtige teknologibeslutninger. Den kan fx "
+        "bruges som oplæg til drøftelser i MED" in guide  # (MED-udvalg may break at its hyphen)
+    )
+    assert "Som udgangspunkt for fælles drøftelser" not in guide
+
+
+def test_the_three_perspectives_are_led_in_by_the_articles_words_not_as_questions():
+    agenda = markdown("agenda", "hvem-definerer-kerneopgaven", "--for", "facilitator")
+    assert "Spørgsmål til grupperne" not in agenda
+    assert in_order(agenda, "ud fra disse tre perspektiver:", "1. Den formelle kerneopgave")
+
+
+def test_the_kits_lead_in_stays_where_the_source_gives_none(library: Library):
+    # Værktøj 2's groups lead in with the source's "Opgave til grupperne:".
+    agenda = markdown("agenda", "vaerktoej2", "--for", "facilitator")
+    assert in_order(
+        agenda, "Kortlæg kerneopgaver", "Opgave til grupperne:", "1. Hvilke kerneopgaver"
+    )
+    assert "Spørgsmål til grupperne" not in agenda
+
+
+def test_the_two_ways_follow_the_step_that_names_them(tmp_path: Path):
+    guide = printed(tmp_path, "guide", "faelles-ramme")
+    assert in_order(
+        guide,
+        "Sådan gør I",
+        "først den ene og så den anden: 1. Med udgangspunkt i én formulering af kerneopgaven",
+        "2. Med udgangspunkt i jeres vigtigste arbejdsopgaver",
+        "Tegn gerne en oversigt",
+    )
+    assert not re.search(r"den anden: \d\. Tegn", guide)
+
+
+def test_the_slides_deck_names_no_audience_of_its_own(tmp_path: Path, library: Library):
+    assert library.deck("forankring").audience is None
+    slides = printed(tmp_path, "slides", "forankring")
+    assert "Ledere og medarbejdere" not in slides
+
+
+def test_the_phase_diagrams_labels_are_marked_as_the_kits(tmp_path: Path):
+    text = printed(tmp_path, "handout", "teknologiprocessens-hovedfaser")
+    assert in_order(
+        text,
+        "Implementering · Drift",
+        "Note fra fremfaerd-kit: Figurens ord er fordelt på faserne af fremfaerd-kit",
+        "Figuren staver »Inplementering«",
+    )
+
+
+@pytest.mark.parametrize(
+    ("tool_id", "note", "marked", "unmarked"),
+    [
+        # Every title the article's words: only the minutes are the kit's.
+        (
+            "faggrupper-bidrager",
+            "Tiderne er et forslag fra fremfaerd-kit: kilden angiver ingen. "
+            "Punkternes titler er kildens ord.",
+            [],
+            ["Lederen spiller ud med sit bud (", "Medarbejderne diskuterer udspillet ("],
+        ),
+        # Some titles the kit's: those are marked, the source's are not.
+        (
+            "hvem-definerer-kerneopgaven",
+            "Tiderne og titlerne mærket med * er et forslag fra fremfaerd-kit: "
+            "kilden angiver ingen dagsorden.",
+            ["Velkomst og introduktion * (", "Gruppearbejde om de tre perspektiver * ("],
+            ["De tre perspektiver på et fælles møde (", "Saml grupperne ("],
+        ),
+        (
+            "sammen-om-ny-teknologi",
+            "Tiderne og titlerne mærket med * er et forslag fra fremfaerd-kit",
+            ["Velkomst og introduktion * (", "Næste skridt og afslutning * ("],
+            ["1. Kerneopgave (", "4. Inddragelse ("],
+        ),
+    ],
+)
+def test_a_suggested_agenda_says_exactly_what_is_the_kits(
+    tmp_path: Path, tool_id: str, note: str, marked: list[str], unmarked: list[str]
+):
+    text = printed(tmp_path, "agenda", tool_id)
+    assert note in text
+    assert "minuttal" not in text
+    for title in marked + unmarked:
+        assert title in text
+    for title in unmarked:
+        assert title.replace(" (", " * (") not in text
+
+
+def test_the_source_agenda_says_nothing_is_the_kits():
+    agenda = markdown("agenda", "vaerktoej2")
+    assert "fremfaerd-kit" not in agenda and "\\*" not in agenda
