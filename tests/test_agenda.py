@@ -304,7 +304,10 @@ def test_kit_agenda_markdown_to_stdout(tmp_path):
         "--start", "13:00", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "| 13:10–13:50 | Gruppearbejde 1: Kortlæg kerneopgaver (40 min) |" in result.stdout
+    assert (
+        "| 13:10–13:50 | Gruppearbejde 1: Kortlæg kerneopgaver "
+        "(40 min, heraf 10 min opsamling i plenum) |" in result.stdout
+    )
     assert list(tmp_path.iterdir()) == []
 
 

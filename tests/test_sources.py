@@ -112,6 +112,41 @@ def test_unintended_effects_open_and_close_as_the_section_does(tmp_path: Path):
                     "relevante fra et medarbejderperspektiv.")  # fmt: skip
 
 
+# --- the participants' agenda and the source's minutes ------------------------------------
+
+
+@pytest.mark.parametrize("minutes", [120, 90, 165])
+def test_the_participants_agenda_says_what_is_folded_into_an_item(minutes: int):
+    facilitator = markdown(
+        "agenda", "vaerktoej2", "--for", "facilitator", "--minutes", str(minutes)
+    )
+    participants = markdown(
+        "agenda", "vaerktoej2", "--for", "participants", "--minutes", str(minutes)
+    )
+    own = dict(re.findall(r"· (Gruppearbejde \d: [^(]+) \((\d+) min\)", facilitator))
+    summaries = re.findall(r"· Opsamling i plenum \((\d+) min\)", facilitator)
+    assert len(own) == 2 and len(summaries) == 2
+    for (title, work), summary in zip(own.items(), summaries, strict=True):
+        total = int(work) + int(summary)
+        assert (
+            f"{title.strip()} ({total} min, heraf {summary} min opsamling i plenum)" in participants
+        )
+    if minutes == 120:  # the source's own: 30 min each, and the 10 of the summary after it
+        assert "(40 min, heraf 10 min opsamling i plenum)" in participants
+
+
+def test_the_calendar_event_says_it_too():
+    result = run_kit(
+        "agenda", "vaerktoej2", "--format", "ics", "--date", "2027-01-19", "--start", "12:30",
+        "-o", "-",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    from icalendar import Calendar
+
+    (event,) = Calendar.from_ical(result.stdout).walk("VEVENT")
+    assert "Kortlæg kerneopgaver (40 min, heraf 10 min opsamling i plenum)" in event["description"]
+
+
 # --- texts framed as the source frames them ------------------------------------------------
 
 
