@@ -377,5 +377,6 @@ def test_the_guide_of_a_kit_with_cards_says_how_to_use_them(tmp_path, library):
     for step in deck.guidance.steps:
         assert " ".join(step.split()) in guide
     assert (
-        "Kilde: Kort til dialog og fælles refleksion – Medarbejderen, Digitalt kompetente" in guide
+        "Kilde: Digitalt kompetente kommuner, Kort til dialog og fælles refleksion – Medarbejderen"
+        in guide
     )

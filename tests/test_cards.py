@@ -446,7 +446,7 @@ def words_of_faces(result, kind: str) -> list[list[str]]:
 
 
 CREDIT = (
-    "Kilde: Digitalt kompetente kommuner: Kort til dialog og fælles refleksion – Medarbejderen."
+    "Kilde: Digitalt kompetente kommuner, Kort til dialog og fælles refleksion – Medarbejderen."
 )
 
 

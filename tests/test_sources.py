@@ -6,6 +6,7 @@ would check a printout against the publication.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -246,3 +247,123 @@ def test_a_suggested_agenda_says_exactly_what_is_the_kits(
 def test_the_source_agenda_says_nothing_is_the_kits():
     agenda = markdown("agenda", "vaerktoej2")
     assert "fremfaerd-kit" not in agenda and "\\*" not in agenda
+
+
+# --- credits -----------------------------------------------------------------------------
+
+VAERKTOEJ2 = "Fremfærd, Værktøj 2: Værdi – af projektet i kerneopgaver og -fagligheder"
+
+
+def test_every_output_credits_a_publication_in_one_form(tmp_path: Path):
+    kit = tmp_path / "kit"
+    result = run_kit("build", "-o", str(kit), "-q")
+    assert result.returncode == 0, result.stderr
+    texts = {
+        name: " ".join(
+            flat(unhyphenated(p.get_text())) for p in open_pdf((kit / name).read_bytes())
+        )
+        for name in ("01-guide.pdf", "02-dagsorden-moedeleder.pdf", "04-arbejdsark.pdf")
+    }
+    texts["05-kort-dialogkort.pdf"] = " ".join(
+        flat(p.get_text()) for p in open_pdf((kit / "05-kort-dialogkort.pdf").read_bytes())
+    )
+    texts["facilitator.html"] = (kit / "facilitator.html").read_text(encoding="utf-8")
+    texts["kit show"] = flat(run_kit("show", "vaerktoej2").stdout)
+    slides = tmp_path / "s.pdf"
+    assert run_kit("slides", "vaerktoej2", "-o", str(slides)).returncode == 0
+    texts["slides"] = " ".join(flat(p.get_text()) for p in open_pdf(slides.read_bytes()))
+    for name, text in texts.items():
+        assert f"Kilde: {VAERKTOEJ2}" in text or name == "05-kort-dialogkort.pdf", name
+        assert "Fremfærd: Værktøj 2" not in text and "-fagligheder, Fremfærd" not in text, name
+        assert "(Fremfærd)" not in text, name
+    dialogkort = "Kilde: Digitalt kompetente kommuner, Kort til dialog og fælles refleksion"
+    assert dialogkort in texts["05-kort-dialogkort.pdf"]
+    assert dialogkort in texts["01-guide.pdf"]
+
+
+def test_a_dated_publication_is_credited_with_its_year(tmp_path: Path):
+    text = flat(run_kit("show", "faelles-ramme").stdout)
+    assert "Kilde: Fremfærd, Fire enkle steder at starte: Fire spørgsmål der sætter" in text
+    assert "på dagsordenen (2015). Afsnit: 2) En fælles ramme om alle opgaver?" in text
+
+
+def test_the_readmes_own_deck_credits_the_consultant(tmp_path: Path):
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split("A minimal deck of your own:", 1)[1].split("```yaml", 1)[1]
+    (tmp_path / "min-bunke.yaml").write_text(example.split("```", 1)[0], encoding="utf-8")
+    result = run_kit("--content", str(tmp_path), "show", "min-bunke")
+    assert result.returncode == 0, result.stderr
+    assert "Kilde: Egne spørgsmål" in result.stdout
+    assert "Digitalt kompetente" not in result.stdout
+
+
+# --- a workbook deck's title ------------------------------------------------------------------
+
+
+def workbook(path: Path, sheet: str, title: str | None = None) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = sheet
+    book.active.append(["Spørgsmål", "Kategori"])
+    book.active.append(["Hvad skal børnene opleve?", "Børnene"])
+    if title:
+        book.properties.title = title
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sheet", "title", "expected"),
+    [
+        ("Personalemøde", None, "Personalemøde"),  # the sheet's name
+        ("Personalemøde", "Møde i Solsikken", "Møde i Solsikken"),  # the workbook's title
+        ("Ark1", None, "Personalemoede"),  # Excel's name: the file's, letters as spelt
+        ("Kort", None, "Personalemoede"),  # the starter workbook's sheet
+    ],
+)
+def test_a_workbook_decks_title_is_the_workbooks_own(
+    tmp_path: Path, sheet: str, title: str | None, expected: str
+):
+    workbook(tmp_path / "personalemoede.xlsx", sheet, title)
+    result = run_kit("--content", str(tmp_path), "show", "personalemoede")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == expected
+
+
+def kit_file(tmp_path: Path, deck: str) -> Path:
+    (tmp_path / "egne").mkdir()
+    workbook(tmp_path / "egne" / "personalemoede.xlsx", "Ark1")
+    (tmp_path / "kit.yaml").write_text(
+        f"kind: kit\ntool: hvem-definerer-kerneopgaven\ncontent: [egne]\ndecks:\n{deck}",
+        encoding="utf-8",
+    )
+    return tmp_path / "kit.yaml"
+
+
+def test_a_kit_file_titles_a_deck_from_a_spreadsheet(tmp_path: Path):
+    path = kit_file(tmp_path, "  - id: personalemoede\n    title: Personalemøde\n")
+    result = run_kit("build", str(path), "-o", str(tmp_path / "ud"), "-q")
+    assert result.returncode == 0, result.stderr
+    cards = " ".join(
+        p.get_text()
+        for p in open_pdf((tmp_path / "ud" / "05-kort-personalemoede.pdf").read_bytes())
+    )
+    assert "Personalemøde" in cards and "Personalemoede" not in cards
+    screen = (tmp_path / "ud" / "facilitator.html").read_text(encoding="utf-8")
+    data = json.loads(screen.split('id="kit-data">', 1)[1].split("</script>", 1)[0])
+    assert [d["title"] for d in data["decks"]] == ["Personalemøde"]
+
+
+def test_a_kit_file_does_not_retitle_a_publications_deck(tmp_path: Path):
+    path = kit_file(tmp_path, "  - id: dialogkort\n    title: Vores kort\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = run_kit("build", str(path), "-q")
+    assert result.returncode == 2
+    assert (
+        f"{path}:6:5: decks[0].title: deck `dialogkort` has its own title (the kit file "
+        "titles only a deck from a spreadsheet)" in result.stderr
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -69,6 +69,17 @@ class Library:
         """All item ids."""
         return [*self.tools, *self.decks, *self.handouts]
 
+    def retitled(self, titles: dict[str, str]) -> Library:
+        """The library with these decks titled anew (a kit file's title for a deck from a
+        spreadsheet, whose cards print it as their short title too)."""
+        if not titles:
+            return self
+        decks = {
+            i: dataclasses.replace(d, title=titles[i], short_title=titles[i]) if i in titles else d
+            for i, d in self.decks.items()
+        }
+        return dataclasses.replace(self, decks=decks)
+
     def question_heading(self, tool: Tool, group_id: str) -> str | None:
         """The heading the source gives a group work's questions (`Fem spørgsmål om …`)."""
         ref = tool.group(group_id).questions_from

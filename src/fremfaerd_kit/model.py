@@ -146,8 +146,11 @@ class Publication(Model):
 
     @property
     def credit(self) -> str:
-        """The full credit: `Publisher: Title`, or the title alone."""
-        return f"{self.publisher}: {self.title}" if self.publisher else self.title
+        """The full credit, in the one form every output prints (documents, cards, slides,
+        the screen, the terminal): `Publisher, Title (year)`, as in `Fremfærd, Fire enkle
+        steder at starte: … (2015)`; without a publisher or a date, without them."""
+        credit = f"{self.publisher}, {self.title}" if self.publisher else self.title
+        return f"{credit} ({self.date[:4]})" if self.date else credit
 
     @property
     def short_credit(self) -> str:
