@@ -255,7 +255,7 @@ def test_markdown_holds_every_block_and_time_without_front_matter(library: Libra
     for item in schedule.participants():
         title = printed(schedule, item.block)
         assert f"| {schedule.span(item.start, item.end)} | {title} ({item.minutes} min" in text
-    assert "Dagsordenen er tilpasset 1 t 30 min; kilden regner med 2 timer." in text
+    assert "Dagsordenen er tilpasset til 1 t 30 min; kilden regner med 2 timer." in text
     only = agenda_markdown(library, schedule, "participants")
     assert "Opsamling i plenum" not in only and "Fælles refleksion" in only
 

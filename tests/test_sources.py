@@ -367,3 +367,42 @@ def test_a_kit_file_does_not_retitle_a_publications_deck(tmp_path: Path):
         "titles only a deck from a spreadsheet)" in result.stderr
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# --- the kit's own Danish --------------------------------------------------------------------
+
+KIT_WORDING = [
+    *sorted((Path(__file__).parent.parent / "templates").rglob("*.j2")),
+    Path(__file__).parent.parent / "templates" / "print" / "labels.yaml",
+    Path(__file__).parent.parent / "templates" / "kit" / "starter-deck.yaml",
+    Path(__file__).parent.parent / "src" / "fremfaerd_kit" / "terminal.py",
+    Path(__file__).parent.parent / "src" / "fremfaerd_kit" / "cards.py",
+]
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        'Uddeling"',  # an index row: Uddelingsark
+        "og minuttal er",  # titler og tider
+        "er tilpasset {{",  # tilpasset til
+        "Slutningen kan ikke holdes",  # Sluttidspunktet
+        "Tid tilbage af punktet",  # Resterende tid på punktet
+        "mærket * ",  # mærket med *
+        "Kortbunke",  # one term: Kortsæt
+        "Dialogkort til print",  # every deck, not only the dialogue cards
+    ],
+)
+def test_the_kits_danish_says_it_as_proof_read(wrong: str):
+    for path in KIT_WORDING:
+        assert wrong not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_kits_index_and_listing_use_one_term_for_a_deck(tmp_path: Path):
+    result = run_kit("build", "-o", str(tmp_path / "kit"), "-q")
+    assert result.returncode == 0, result.stderr
+    index = (tmp_path / "kit" / "index.md").read_text(encoding="utf-8")
+    assert "| Kortsæt (dialogkort) |" in index and "Dialogkort" not in index
+    assert "Kortene: ét sæt pr. gruppe." in index
+    listing = run_kit("list").stdout
+    assert "Kortsæt (decks)" in listing and "Kortbunker" not in listing

@@ -661,7 +661,7 @@ def render_cards(
     c.setTitle(f"{titles} – kort")
     c.setAuthor("fremfaerd-kit")
     c.setCreator("fremfaerd-kit")
-    c.setSubject("Dialogkort til print og udklip")
+    c.setSubject("Kort til print og udklip")
     if options.layout == "shop":
         pages = _shop_pages(c, plans, size, bleed, backs)
         per_sheet, sheets = 1, []

@@ -34,7 +34,7 @@ def listing(library: Library, width: int | None = None) -> str:
             ],
         },
         {
-            "heading": "Kortbunker (decks)",
+            "heading": "Kortsæt (decks)",
             "rows": [
                 {
                     "id": d.id,
@@ -94,5 +94,5 @@ def _handout_count(handout: Handout) -> str:
     if handout.paragraphs:
         return count(len(handout.paragraphs), "afsnit", "afsnit")
     if handout.tools:
-        return count(len(handout.tools), "mødeform", "mødeformer")
+        return count(len(handout.tools), "tilgang", "tilgange")
     return count(len(handout.items), "punkt", "punkter")
