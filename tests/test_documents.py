@@ -141,11 +141,16 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(library: Library):
 def test_every_tool_has_one_worksheet_per_group_work(library: Library, tool_id: str):
     tool = library.tool(tool_id)
     doc = open_pdf(pdf(worksheet_markdown(library, tool_id)))
-    pages = page_texts(doc)
-    assert len(pages) == len(tool.group_work)
-    for page, group in zip(pages, tool.group_work, strict=True):
-        assert_in_order(page, [group.title, *library.questions(tool, group.id)])
-        assert "Teknologi:" in page and "Arbejdsplads:" in page
+    # A sheet starts on a page of its own with its header fields; one with more questions
+    # than a page holds with three lines each (the slides' ten on Tilgangen) goes on.
+    sheets = [page for page in page_texts(doc) if "Teknologi:" in page]
+    assert len(sheets) == len(tool.group_work)
+    assert len(doc) == len(sheets) or any(len(library.questions(tool, g.id)) > 6
+                                          for g in tool.group_work)  # fmt: skip
+    text = " ".join(page_texts(doc))
+    for page, group in zip(sheets, tool.group_work, strict=True):
+        assert "Arbejdsplads:" in page and flat(group.title) in page
+        assert_in_order(text[text.index(page) :], [group.title, *library.questions(tool, group.id)])
     assert_inside_margins(doc)
 
 
@@ -258,8 +263,11 @@ def test_no_doubled_punctuation_or_empty_question_label(library: Library, tool_i
     texts = [" ".join(page_texts(open_pdf(pdf(guide_markdown(library, tool_id)))))]
     texts += [" ".join(page_texts(open_pdf(pdf(handout_markdown(library, h))))) for h in HANDOUTS]
     for text in texts:
+        # The slides lead a line's second half in with two dots ("..og hvordan?"): their
+        # own mark, not a doubled full stop.
+        text = re.sub(r"(?<![.\w])\.\.(?=\w)", "", text.replace("...", "…"))
         for doubled in ("?.", ".:", "?:", ".."):
-            assert doubled not in text.replace("...", "…"), doubled
+            assert doubled not in text, doubled
     # A lead-in ("Spørgsmål til grupperne:") is on the same page as its first question.
     for page in page_texts(open_pdf(pdf(guide_markdown(library, tool_id)))):
         at = page.find("Spørgsmål til grupperne:")

@@ -406,3 +406,75 @@ def test_the_kits_index_and_listing_use_one_term_for_a_deck(tmp_path: Path):
     assert "Kortene: ét sæt pr. gruppe." in index
     listing = run_kit("list").stdout
     assert "Kortsæt (decks)" in listing and "Kortbunker" not in listing
+
+
+# --- two formats a consultant reaches for ------------------------------------------------------
+
+MODEL = ["Målgruppen", "Værdien", "Ambitionen", "Tilgangen"]
+
+
+def test_the_slides_model_is_a_meeting_with_the_slides_own_questions(
+    tmp_path: Path, library: Library
+):
+    agenda = printed(tmp_path, "agenda", "forankring-kerneopgaven", "--for", "facilitator")
+    assert in_order(agenda, "Velkomst og introduktion *", *[f"{t} (20 min)" for t in MODEL])
+    assert "Tiderne og titlerne mærket med * er et forslag fra fremfaerd-kit" in agenda
+    deck = library.deck("forankring")
+    tool = library.tool("forankring-kerneopgaven")
+    # The tool writes the deck's questions out (a kit may replace the deck): the same ones.
+    assert [g.id for g in tool.group_work] == ["maalgruppen", "vaerdien", "ambitionen", "tilgangen"]
+    for group in tool.group_work:
+        assert group.questions == [c.question for c in deck.cards_in(group.id)]
+        for question in group.questions:
+            assert flat(question) in agenda
+    assert "Spørg til sidst: ”Inspiration? Mening hos os?”" in agenda
+    guide = printed(tmp_path, "guide", "forankring-kerneopgaven")
+    assert "Note fra fremfaerd-kit: Kilden er et oplæg på slides, ikke en mødeform" in guide
+
+
+def test_the_slides_meeting_is_a_kit_with_its_deck(tmp_path: Path):
+    (tmp_path / "kit.yaml").write_text(
+        "kind: kit\ntool: forankring-kerneopgaven\ndecks: [{id: forankring}]\n"
+        "slides: [forankring-kerneopgaven]\n",
+        encoding="utf-8",
+    )
+    result = run_kit("build", str(tmp_path / "kit.yaml"), "-o", str(tmp_path / "ud"), "-q")
+    assert result.returncode == 0, result.stderr
+    built = {p.name for p in (tmp_path / "ud").iterdir()}
+    assert {"04-arbejdsark.pdf", "05-kort-forankring.pdf"} <= built
+    assert "07-slides-forankring-kerneopgaven.pdf" in built
+
+
+def test_the_four_formats_on_one_page_each_marked_where_it_is_the_kits(
+    tmp_path: Path, library: Library
+):
+    out = tmp_path / "out.pdf"
+    assert run_kit("handout", "fire-enkle-steder", "-o", str(out)).returncode == 0
+    doc = open_pdf(out.read_bytes())
+    assert len(doc) == 1
+    text = flat(unhyphenated(doc[0].get_text()))
+    tools = library.handout("fire-enkle-steder").tools
+    titles = [f"{i}) {library.tool(t).title}" for i, t in enumerate(tools, start=1)]
+    assert in_order(text, *titles)
+    # Each format's note says what of its agenda is the kit's, as its own agenda does.
+    sections = re.split(r"\d\) ", text)[1:]
+    assert "Tiderne og titlerne mærket med * er et forslag fra fremfaerd-kit." in sections[0]
+    assert "Velkomst og introduktion * (10 min)" in sections[0]
+    assert "Tiderne er et forslag fra fremfaerd-kit." in sections[3]
+    assert "*" not in sections[3].split("Note fra fremfaerd-kit")[0]
+    assert "Note fra fremfaerd-kit: Oversigten er fremfaerd-kits sammenstilling" in text
+
+
+def test_an_overview_naming_an_unknown_tool_is_a_located_error(tmp_path: Path):
+    (tmp_path / "o.yaml").write_text(
+        "kind: handout\nid: oversigt\ntitle: Oversigt\n"
+        "source: {publication: fire-enkle-steder, section: x}\n"
+        "tools: [faelles-ramme, faelles-rame]\n",
+        encoding="utf-8",
+    )
+    result = run_kit("check", str(tmp_path))
+    assert result.returncode == 2
+    assert (
+        f"{tmp_path / 'o.yaml'}:5:24: tools[1]: unknown tool `faelles-rame`; "
+        "did you mean `faelles-ramme`?" in result.stderr
+    )
