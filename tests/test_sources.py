@@ -478,3 +478,31 @@ def test_an_overview_naming_an_unknown_tool_is_a_located_error(tmp_path: Path):
         f"{tmp_path / 'o.yaml'}:5:24: tools[1]: unknown tool `faelles-rame`; "
         "did you mean `faelles-ramme`?" in result.stderr
     )
+
+
+def test_a_workbooks_title_is_read_with_the_same_bounds_as_its_cards(tmp_path: Path):
+    import zipfile
+
+    source = workbook(tmp_path / "source.xlsx", "Ark1", "Vores kort")
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    core = parts["docProps/core.xml"].decode()
+
+    def variant(name: str, new_core: str) -> Path:
+        folder = tmp_path / name
+        folder.mkdir()
+        with zipfile.ZipFile(folder / "kort.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+            for part, data in parts.items():
+                out.writestr(part, new_core.encode() if part == "docProps/core.xml" else data)
+        return folder
+
+    long = variant("long", core.replace("Vores kort", "Vores  kort\n" + "x" * 9_000))
+    result = run_kit("--content", str(long), "show", "kort")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ("Vores kort " + "x" * 9_000)[:4_000]
+    root = core.index("<cp:coreProperties")
+    entity = variant("dtd", core[:root] + '<!DOCTYPE x [<!ENTITY a "aaaa">]>' + core[root:])
+    result = run_kit("check", str(entity))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 2  # one line and the count
+    assert "is not a readable Excel workbook (docProps/core.xml declares a DTD" in result.stderr
