@@ -199,10 +199,18 @@ def test_outside_the_recommended_length_warns(library: Library):
 # --- outputs ------------------------------------------------------------------------------
 
 
+def printed(schedule: Schedule, block: AgendaBlock | None) -> str:
+    """A block's title as the agenda prints it: with * where it is the kit's (and only
+    some of the titles are)."""
+    if block is None:
+        return "Pause"
+    return block.title + (" *" if schedule.tool.agenda.marked(block) else "")
+
+
 def expected_lines(schedule: Schedule) -> list[str]:
     lines = []
     for slot in schedule.slots:
-        title = slot.block.title if slot.block else "Pause"
+        title = printed(schedule, slot.block)
         lines.append(f"{schedule.span(slot.start, slot.end)} · {title} ({slot.minutes} min)")
     return lines
 
@@ -224,8 +232,8 @@ def test_pdf_has_each_agenda_on_its_page_with_every_block_and_time(
     participants = " ".join(pages[-1:])
     assert "Agenda" in participants
     for item in schedule.participants():
-        title = item.block.title if item.block else "Pause"
-        assert f"{schedule.span(item.start, item.end)} {title} ({item.minutes} min)" in participants
+        title = printed(schedule, item.block)
+        assert f"{schedule.span(item.start, item.end)} {title} ({item.minutes} min" in participants
     assert "mandag den 7. december 2026" in participants
 
 
@@ -245,9 +253,9 @@ def test_markdown_holds_every_block_and_time_without_front_matter(library: Libra
     for line in expected_lines(schedule):
         assert f"#### {line}" in text
     for item in schedule.participants():
-        title = item.block.title if item.block else "Pause"
-        assert f"| {schedule.span(item.start, item.end)} | {title} ({item.minutes} min) |" in text
-    assert "Dagsordenen er tilpasset 1 t 30 min; kilden regner med 2 timer." in text
+        title = printed(schedule, item.block)
+        assert f"| {schedule.span(item.start, item.end)} | {title} ({item.minutes} min" in text
+    assert "Dagsordenen er tilpasset til 1 t 30 min; kilden regner med 2 timer." in text
     only = agenda_markdown(library, schedule, "participants")
     assert "Opsamling i plenum" not in only and "Fælles refleksion" in only
 
@@ -296,7 +304,10 @@ def test_kit_agenda_markdown_to_stdout(tmp_path):
         "--start", "13:00", cwd=tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "| 13:10–13:50 | Gruppearbejde 1: Kortlæg kerneopgaver (40 min) |" in result.stdout
+    assert (
+        "| 13:10–13:50 | Gruppearbejde 1: Kortlæg kerneopgaver "
+        "(40 min, heraf 10 min opsamling i plenum) |" in result.stdout
+    )
     assert list(tmp_path.iterdir()) == []
 
 

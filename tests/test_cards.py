@@ -446,7 +446,7 @@ def words_of_faces(result, kind: str) -> list[list[str]]:
 
 
 CREDIT = (
-    "Kilde: Digitalt kompetente kommuner: Kort til dialog og fælles refleksion – Medarbejderen."
+    "Kilde: Digitalt kompetente kommuner, Kort til dialog og fælles refleksion – Medarbejderen."
 )
 
 
@@ -552,7 +552,7 @@ def test_names_and_groupings_that_are_the_kits_are_marked_as_such(library: Libra
     for category in library.deck("forankring").categories:
         assert (f"{category.name} *" in text) == category.named_by_kit, category.name
     assert "Kerneopgaven *" in text and "Målgruppen *" not in text
-    assert "Kategorier mærket * er fremfaerd-kits gruppering" in text
+    assert "Kategorier mærket med * er fremfaerd-kits gruppering" in text
     dialog = render_cards(library, ["dialogkort"], CardOptions())
     words = " ".join(" ".join(p.get_text().split()) for p in open_pdf(dialog.pdf))
     assert "Note fra fremfaerd-kit: Kortenes fordeling på de fire områder" in words

@@ -181,7 +181,7 @@ def test_a_clean_own_file_checks_ok_with_the_built_in_library(tmp_path: Path):
     path.write_text(DECK, encoding="utf-8")
     result = run_kit("check", str(path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 6 tools, 4 decks, 14 handouts")
+    assert result.stdout.startswith("ok: 7 tools, 4 decks, 22 handouts")
 
 
 def test_very_large_file_is_refused_without_reading_it(tmp_path: Path):

@@ -62,7 +62,7 @@ def test_show_unknown_id_suggests_the_nearest():
 def test_check_built_in_library_is_clean():
     result = run_kit("check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "ok: 6 tools, 3 decks, 14 handouts\n"
+    assert result.stdout == "ok: 7 tools, 3 decks, 22 handouts\n"
 
 
 def test_own_content_folder_extends_the_library(tmp_path: Path):
@@ -79,7 +79,7 @@ def test_own_content_folder_extends_the_library(tmp_path: Path):
 
 def test_module_runs_like_the_command():
     result = run_kit("list")
-    assert "Uddelingsark (handouts) (14)" in result.stdout
+    assert "Uddelingsark (handouts) (22)" in result.stdout
 
 
 def test_readme_shows_a_front_and_a_back_sheet():

@@ -13,9 +13,10 @@ def test_built_in_library_holds_every_kind(library: Library):
         "faelles-ramme",
         "for-eller-sammen-med-borgerne",
         "faggrupper-bidrager",
+        "forankring-kerneopgaven",
     }
     assert set(library.decks) == {"dialogkort", "fem-spoergsmaal", "forankring"}
-    assert len(library.handouts) == 14
+    assert len(library.handouts) == 22
 
 
 def test_dialogue_deck_has_35_cards_in_four_areas_each_with_its_example(library: Library):

@@ -150,7 +150,7 @@ def test_running_late_refits_the_rest_to_the_fixed_end(
     page.set_now(at(140))
     page.press("ArrowRight")
     status = page.text("status")
-    assert status.startswith("Slutningen kan ikke holdes: ca.") and "min over" in status
+    assert status.startswith("Sluttidspunktet kan ikke holdes: ca.") and "min over" in status
 
     # Reset asks first, then starts afresh.
     page.click("reset")

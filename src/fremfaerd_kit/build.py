@@ -83,6 +83,7 @@ def plan_kit(
     problems = kit.problems(library)  # every reference checked before anything is made
     if problems:
         raise ContentError(problems)
+    library = library.retitled({c.id: c.title for c in spec.decks if c.title})
     overrides = kit.templates_folder()
     templates = [overrides] if overrides else []
     accent = spec.branding.accent

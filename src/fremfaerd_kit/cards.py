@@ -188,6 +188,8 @@ class _Planner:
             size = head_pt if part.role == "title" else text_pt
             if part.role == "step":
                 runs = [Run(f"{part.number}.", fonts.BOLD), Run(part.text, fonts.REGULAR)]
+            elif part.role == "item":
+                runs = [Run("•", fonts.BOLD), Run(part.text, fonts.REGULAR)]
             elif part.role == "credit":
                 runs = [Run(f"{labels()['source']}:", fonts.ITALIC), Run(part.text, fonts.ITALIC)]
             else:
@@ -659,7 +661,7 @@ def render_cards(
     c.setTitle(f"{titles} – kort")
     c.setAuthor("fremfaerd-kit")
     c.setCreator("fremfaerd-kit")
-    c.setSubject("Dialogkort til print og udklip")
+    c.setSubject("Kort til print og udklip")
     if options.layout == "shop":
         pages = _shop_pages(c, plans, size, bleed, backs)
         per_sheet, sheets = 1, []

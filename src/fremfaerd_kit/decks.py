@@ -65,8 +65,9 @@ class PlacedCard:
 class GuidePart:
     """One piece of a deck's instructions, in reading order (cards and screens alike).
 
-    `role`: title, text, steps_title, step (with its `number`), note (the guidance's own
-    notes and the kit's notes on how it arranged the deck) or credit.
+    `role`: title, text, item (of the list the intro leads in to), steps_title, step (with
+    its `number`), note (the guidance's own notes and the kit's notes on how it arranged
+    the deck) or credit.
     """
 
     role: str
@@ -150,7 +151,7 @@ def show_deck(
 
 
 def _has_guide(deck: Deck) -> bool:
-    return bool(deck.guidance or deck.intro or kit_notes(deck))
+    return bool(deck.guidance or deck.intro or deck.intro_items or kit_notes(deck))
 
 
 def _added_cards(deck: Deck, selection: Selection, guide: bool) -> list[PlacedCard]:
@@ -185,9 +186,10 @@ def _filled(library: Library, deck: Deck, fill: Fill, problems: list[Problem]) -
         value = getattr(deck, name)
         if value is not None and (new := text(value, (name,))) != value:
             changes[name] = new
-    warmup = [text(t, ("warmup", i)) for i, t in enumerate(deck.warmup)]
-    if warmup != deck.warmup:
-        changes["warmup"] = warmup
+    for name in ("warmup", "intro_items"):
+        texts = [text(t, (name, i)) for i, t in enumerate(getattr(deck, name))]
+        if texts != getattr(deck, name):
+            changes[name] = texts
     categories = [
         dataclasses.replace(c, name=name)
         if (name := text(c.name, ("categories", i, "name"))) != c.name
@@ -232,6 +234,8 @@ def instruction_parts(library: Library, deck: Deck) -> list[GuidePart]:
     parts = [GuidePart("title", guide.title if guide else deck.title, ("guidance",))]
     if deck.intro:
         parts.append(GuidePart("text", deck.intro, ("intro",)))
+    for i, item in enumerate(deck.intro_items):
+        parts.append(GuidePart("item", item, ("intro_items", i)))
     if guide:
         for i, paragraph in enumerate(guide.paragraphs):
             parts.append(GuidePart("text", paragraph, ("guidance", "paragraphs", i)))

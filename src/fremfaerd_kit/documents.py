@@ -98,14 +98,18 @@ def handout_markdown(
     templates: Iterable[Path] = (),
     variables: Variables | None = None,
 ) -> str:
-    """A handout as Markdown with front matter."""
+    """A handout as Markdown with front matter; an overview handout with each of its
+    tools and the tool's agenda at its own length."""
     handout = library.handout(handout_id)
+    tools = [library.tool(t) for t in handout.tools]
     return render(
         "documents/handout.md.j2",
         templates,
         handout=handout,
         publication=library.publications[handout.source.publication],
         vars=dict(variables or {}),
+        tools=tools,
+        schedules={t.id: fit(t) for t in tools},
     )
 
 

@@ -24,6 +24,7 @@ from .intake import IMAGE_LIMIT, read_bytes, resolve_inside
 from .library import Library, load_library, translate_errors, unknown_id, validator
 from .model import MAX_CARDS, After, Colour, Flag, Id, Minutes, Model, Rule, Text, doc, frozen
 from .presets import card_size
+from .readers.csvdeck import CREDIT
 from .readers.source import KeyPath, SourceFile
 from .resources import templates_dir
 from .schedule import fit
@@ -71,6 +72,10 @@ class DeckChoice(Model):
         default=True, metadata=doc("the deck's guidance as cards ahead of it")
     )
     warmup: Flag = field(default=True, metadata=doc("the deck's warm-up topics as cards"))
+    title: Text | None = field(
+        default=None,
+        metadata=doc("a title for a deck from a spreadsheet (default: the workbook's own)"),
+    )
 
     @property
     def selection(self) -> Selection:
@@ -271,6 +276,9 @@ class Kit:
             for j, card in enumerate(choice.only):
                 if card not in cards:
                     yield at(("decks", i, "only", j), unknown_id("card", card, cards))
+            if choice.title is not None and deck.source.publication != CREDIT:
+                yield at(("decks", i, "title"), f"deck `{deck.id}` has its own title (the "
+                         "kit file titles only a deck from a spreadsheet)")  # fmt: skip
         for i, handout in enumerate(spec.handouts):
             if handout in spec.handouts[:i]:
                 yield at(("handouts", i), f"handout `{handout}` is already in the kit")

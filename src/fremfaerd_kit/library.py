@@ -69,6 +69,17 @@ class Library:
         """All item ids."""
         return [*self.tools, *self.decks, *self.handouts]
 
+    def retitled(self, titles: dict[str, str]) -> Library:
+        """The library with these decks titled anew (a kit file's title for a deck from a
+        spreadsheet, whose cards print it as their short title too)."""
+        if not titles:
+            return self
+        decks = {
+            i: dataclasses.replace(d, title=titles[i], short_title=titles[i]) if i in titles else d
+            for i, d in self.decks.items()
+        }
+        return dataclasses.replace(self, decks=decks)
+
     def question_heading(self, tool: Tool, group_id: str) -> str | None:
         """The heading the source gives a group work's questions (`Fem spørgsmål om …`)."""
         ref = tool.group(group_id).questions_from
@@ -427,7 +438,23 @@ def _cross_check(
         problems.extend(_check_deck(item, source))
     elif isinstance(item, Tool):
         problems.extend(_check_tool(item, source, library))
+    else:
+        problems.extend(_duplicates_plain(item.tools, "tools", source))
+        for i, tool_id in enumerate(item.tools):
+            if tool_id not in library.tools:
+                problems.append(
+                    source.problem(("tools", i), unknown_id("tool", tool_id, library.tools))
+                )
     return problems
+
+
+def _duplicates_plain(ids: list[str], where: str, source: SourceFile) -> Iterator[Problem]:
+    """A list of ids (not of mappings with one) that names one id twice."""
+    seen: set[str] = set()
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            yield source.problem((where, i), f"`{item_id}` is named twice in `{where}`")
+        seen.add(item_id)
 
 
 def _duplicates(ids: list[str], where: str, source: SourceFile) -> Iterator[Problem]:

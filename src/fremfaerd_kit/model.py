@@ -146,8 +146,11 @@ class Publication(Model):
 
     @property
     def credit(self) -> str:
-        """The full credit: `Publisher: Title`, or the title alone."""
-        return f"{self.publisher}: {self.title}" if self.publisher else self.title
+        """The full credit, in the one form every output prints (documents, cards, slides,
+        the screen, the terminal): `Publisher, Title (year)`, as in `Fremfærd, Fire enkle
+        steder at starte: … (2015)`; without a publisher or a date, without them."""
+        credit = f"{self.publisher}, {self.title}" if self.publisher else self.title
+        return f"{credit} ({self.date[:4]})" if self.date else credit
 
     @property
     def short_credit(self) -> str:
@@ -242,6 +245,9 @@ class Deck(Model):
     audience: Text | None = None
     source: SourceRef
     intro: Text | None = None
+    intro_items: list[Text] = field(
+        default_factory=list, metadata=doc("the list the intro leads in to, as in the source")
+    )
     guidance: Guidance | None = None
     warmup: list[Text] = field(
         default_factory=list, metadata=doc("topics to talk about before the first card")
@@ -320,6 +326,10 @@ class AgendaBlock(Model):
     fixed: Flag = field(
         default=False, metadata=doc("keeps its minutes whatever the session length")
     )
+    named_by_kit: Flag = field(
+        default=False,
+        metadata=doc("the title is the kit's, not the source's: marked with * where it is"),
+    )
     facilitator_only: Flag = field(
         default=False,
         metadata=doc("left out of the participants' agenda (folded into the item before)"),
@@ -360,6 +370,17 @@ class Agenda(Model):
     def minutes(self) -> int:
         """Total length at the tool's own duration."""
         return sum(b.minutes for b in self.blocks)
+
+    @property
+    def kit_titles(self) -> Literal["none", "some", "all"]:
+        """How many block titles are the kit's. Only where some are is each of them
+        marked with *: where all are, the agenda's note says so once."""
+        named = sum(b.named_by_kit for b in self.blocks)
+        return "all" if named == len(self.blocks) else "some" if named else "none"
+
+    def marked(self, block: AgendaBlock) -> bool:
+        """Whether `block`'s title is printed with the * of a title that is the kit's."""
+        return block.named_by_kit and self.kit_titles == "some"
 
 
 @frozen
@@ -413,7 +434,14 @@ class Tool(Model):
     label: Text = field(metadata=doc("short name, e.g. `Værktøj 2`"))
     title: Text
     source: SourceRef
+    arranged_by_kit: Text | None = field(
+        default=None,
+        metadata=doc("how the kit, not the source, made the tool: printed as its note"),
+    )
     intro: list[Text] = field(default_factory=list)
+    intro_items: list[Text] = field(
+        default_factory=list, metadata=doc("the list the intro leads in to, as in the source")
+    )
     purpose: Text
     use_when: UseWhen | None = None
     participants: Text | None = None
@@ -445,8 +473,23 @@ class HandoutItem(Model):
 
 @frozen
 class HandoutGroup(Model):
+    """A section of a handout under its heading: a list, or the source's paragraphs."""
+
     title: Text
-    items: list[HandoutItem] = field(metadata={"min_length": 1})
+    items: list[HandoutItem] = field(default_factory=list)
+    paragraphs: list[Text] = field(default_factory=list)
+
+    def __post_init__(self) -> None:  # checked as _group_has_body
+        if bool(self.items) == bool(self.paragraphs):
+            raise ValueError("a handout group has either `items` or `paragraphs`")
+
+
+@frozen
+class Quote(Model):
+    """A quote the source prints beside its text, with whom it quotes."""
+
+    text: Text
+    by: Text = field(metadata=doc("the person or publication quoted, as the source names it"))
 
 
 @frozen
@@ -473,17 +516,34 @@ class Handout(Model):
     )
     title: Text
     source: SourceRef
+    arranged_by_kit: Text | None = field(
+        default=None,
+        metadata=doc("how the kit, not the source, arranged the handout: printed as its note"),
+    )
     intro: Text | None = None
     numbered: Flag = False
     items: list[HandoutItem] = field(default_factory=list)
     groups: list[HandoutGroup] = field(default_factory=list)
     table: Table | None = None
+    paragraphs: list[Text] = field(
+        default_factory=list, metadata=doc("the source's own paragraphs (a box, a section)")
+    )
+    tools: list[Id] = field(
+        default_factory=list,
+        metadata=doc("ids of tools: the handout is an overview of them, one section each"),
+    )
     outro: Text | None = None
+    quotes: list[Quote] = field(
+        default_factory=list, metadata=doc("quotes the source prints beside the text")
+    )
 
     def __post_init__(self) -> None:  # checked as _has_body
         bodies = [bool(self.items), bool(self.groups), self.table is not None]
+        bodies += [bool(self.paragraphs), bool(self.tools)]
         if sum(bodies) != 1:
-            raise ValueError("a handout has exactly one of `items`, `groups` or `table`")
+            raise ValueError(
+                "a handout has exactly one of `items`, `groups`, `table`, `paragraphs` or `tools`"
+            )
 
 
 Item = Tool | Deck | Handout

@@ -43,7 +43,7 @@ def _slot(
         return {"title": None, "minutes": slot.minutes, "start": slot.start}
     tool = schedule.tool
     out: dict[str, Any] = {
-        "title": fill(block.title, vars),
+        "title": fill(block.title, vars) + (" *" if tool.agenda.marked(block) else ""),
         "minutes": slot.minutes,
         "start": slot.start,
         "facilitatorOnly": block.facilitator_only,
@@ -169,6 +169,7 @@ def facilitator_html(
         "present/facilitator.html.j2",
         templates,
         data=data,
+        tool=schedule.tool,
         accent=look.accent,
         footer=look.footer,
         logo=_data_url(look.logo) if look.logo else None,
@@ -184,6 +185,7 @@ def facilitator_html(
         "present/facilitator.html.j2",
         templates,
         data=data,
+        tool=schedule.tool,
         accent=look.accent,
         footer=look.footer,
         logo=_data_url(look.logo) if look.logo else None,

@@ -57,6 +57,8 @@ class ParticipantItem:
     end: int
     block: AgendaBlock | None
     folded: tuple[AgendaBlock, ...] = ()
+    folded_minutes: int = 0
+    """Of `minutes`, those of the folded blocks (the agenda says so beside the item's)."""
 
     @property
     def minutes(self) -> int:
@@ -92,14 +94,16 @@ class Schedule:
                 if items and not items[-1].is_break:
                     last = items[-1]
                     items[-1] = ParticipantItem(
-                        last.start, slot.end, last.block, (*last.folded, slot.block)
-                    )
+                        last.start, slot.end, last.block, (*last.folded, slot.block),
+                        last.folded_minutes + slot.minutes,
+                    )  # fmt: skip
                 else:
                     pending.append(slot)
                 continue
             start = pending[0].start if pending else slot.start
             folded = tuple(p.block for p in pending if p.block is not None)
-            items.append(ParticipantItem(start, slot.end, slot.block, folded))
+            early = sum(p.minutes for p in pending)
+            items.append(ParticipantItem(start, slot.end, slot.block, folded, early))
             pending = []
         return items
 

@@ -34,7 +34,7 @@ def listing(library: Library, width: int | None = None) -> str:
             ],
         },
         {
-            "heading": "Kortbunker (decks)",
+            "heading": "Kortsæt (decks)",
             "rows": [
                 {
                     "id": d.id,
@@ -82,12 +82,17 @@ def show(library: Library, item_id: str) -> str:
             "terminal/deck.txt.j2", deck=shown.deck, publication=publication, number=number
         )
     assert isinstance(item, Handout)
-    return render("terminal/handout.txt.j2", handout=item, publication=publication)
+    tools = [library.tool(t) for t in item.tools]
+    return render("terminal/handout.txt.j2", handout=item, publication=publication, tools=tools)
 
 
 def _handout_count(handout: Handout) -> str:
     if handout.table is not None:
         return "tabel, " + count(len(handout.table.rows), "række", "rækker")
     if handout.groups:
-        return count(len(handout.groups), "gruppe", "grupper")
+        return count(len(handout.groups), "afsnit", "afsnit")
+    if handout.paragraphs:
+        return count(len(handout.paragraphs), "afsnit", "afsnit")
+    if handout.tools:
+        return count(len(handout.tools), "tilgang", "tilgange")
     return count(len(handout.items), "punkt", "punkter")

@@ -163,7 +163,8 @@
     if (slot.questions && slot.questions.length) box.append(el("h3", words.ask), list(slot.questions, "ul"));
     if (slot.group) {
       const g = slot.group;
-      if (g.questions.length) box.append(el("h3", g.heading ? g.heading + ":" : words.groupQuestions), list(g.questions, "ol"));
+      // The questions are led in by the source's words for them: their heading, or the task.
+      if (g.questions.length) box.append(el("h3", g.heading ? g.heading + ":" : g.task || words.groupQuestions), list(g.questions, "ol"));
       else if (g.task) box.append(el("p", g.task, "task"));
       g.tips.forEach((tip) => {
         const aside = el("aside", null, "tip");
@@ -295,8 +296,9 @@
     if (card.guide) {
       let steps = null;
       card.guide.forEach((part) => {
-        if (part.role === "step") {
-          if (!steps) { steps = el("ol"); body.append(steps); }
+        if (part.role === "step" || part.role === "item") {
+          const tag = part.role === "step" ? "OL" : "UL";
+          if (!steps || steps.tagName !== tag) { steps = el(tag.toLowerCase()); body.append(steps); }
           steps.append(el("li", part.text));
           return;
         }

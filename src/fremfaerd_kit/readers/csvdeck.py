@@ -108,9 +108,12 @@ def deck_from_rows(
     rows: list[tuple[int, list[str]]],
     problems: list[Problem],
     cells: bool = False,
+    title: str | None = None,
 ) -> SourceFile:
     """A deck's data from a spreadsheet's rows (CSV or one sheet of a workbook): each row a
-    card, each category name a category, every card's place kept for errors."""
+    card, each category name a category, every card's place kept for errors. Its title is
+    `title` (a workbook's own), else made from `deck_name` (the file name, whose letters
+    are kept as they are: `personalemoede` is not guessed to be `Personalemøde`)."""
     deck_id = slug(deck_name)
     source = SourceFile(path, {}, cells=cells)
     cards: list[dict[str, Any]] = []
@@ -136,7 +139,7 @@ def deck_from_rows(
                 source.marks[("cards", index, key)] = (number, column)
     if problems:
         raise ContentError(problems)
-    title = deck_name.replace("-", " ").replace("_", " ").strip().capitalize() or deck_id
+    title = title or deck_name.replace("-", " ").replace("_", " ").strip().capitalize() or deck_id
     source.data = {
         "kind": "deck",
         "id": deck_id,

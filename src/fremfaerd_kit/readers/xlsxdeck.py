@@ -257,6 +257,35 @@ class _Workbook:
         self.stream(name, name, start)
         return found
 
+    def title(self) -> str:
+        """The workbook's own title (File > Info > Title: `dc:title` of the core
+        properties), as much of it as a card holds, or "" where it has none."""
+        name = "docProps/core.xml"
+        if "_rels/.rels" in self.names:
+            for kind, target in self.relationships("_rels/.rels", "").values():
+                if kind.endswith("/core-properties"):
+                    name = target
+        if name not in self.names:
+            return ""
+        parts: list[str] = []
+        depth = [0]
+        inside = [False]
+
+        def start(element: str, attributes: dict[str, str]) -> None:
+            depth[0] += 1
+            inside[0] = depth[0] == 2 and _local(element) == "title"
+
+        def end(element: str) -> None:
+            depth[0] -= 1
+            inside[0] = False
+
+        def text(data: str) -> None:
+            if inside[0] and sum(map(len, parts)) <= MAX_CELL:
+                parts.append(data)
+
+        self.stream(name, name, start, end, text)
+        return " ".join("".join(parts).split())[:MAX_CELL]
+
     def main_part(self) -> str:
         """The workbook part: where the package's relationships say, as Excel names it
         otherwise."""
@@ -535,11 +564,29 @@ def load_xlsx_decks(path: Path, *, inside: Path | None = None) -> list[SourceFil
     return parse_xlsx_decks(path, raw)
 
 
+_DEFAULT_SHEET = re.compile(r"(?:Ark|Sheet|Blad|Tabelle|Feuil|Hoja|Foglio|Planilha)\s*\d+")
+"""The names Excel and LibreOffice give a new sheet, in Danish and a few other languages:
+not a title."""
+
+
+@functools.cache
+def _starter_sheet() -> str:
+    """The name of the sheet `kit init --deck` writes, not a title either."""
+    import yaml
+
+    from ..resources import templates_dir
+
+    words = yaml.safe_load((templates_dir() / "kit" / "starter-deck.yaml").read_text("utf-8"))
+    return str(words["sheet"])
+
+
 def parse_xlsx_decks(path: Path, raw: bytes) -> list[SourceFile]:
     """Every deck sheet of the workbook `raw`, read from `path`."""
     with _check_zip(raw, path) as archive:
         try:
-            found, problems = _read_decks(_Workbook(archive, path))
+            book = _Workbook(archive, path)
+            found, problems = _read_decks(book)
+            book_title = book.title() if len(found) == 1 else ""
         except _Unreadable as exc:
             raise fail(path, f"is not a readable Excel workbook ({exc})") from None
     if not found and not problems:
@@ -549,10 +596,14 @@ def parse_xlsx_decks(path: Path, raw: bytes) -> list[SourceFile]:
     sources = []
     for title, keys, data in found:
         name = path.stem if len(found) == 1 else f"{path.stem}-{title}"
+        # The deck's title as the workbook spells it: its title (File > Info), else the
+        # sheet's name unless it is a default one; only then the file name.
+        named = None if _DEFAULT_SHEET.fullmatch(title) or title == _starter_sheet() else title
         try:
             sources.append(
-                deck_from_rows(f"{path}:{title}", name, keys, data, problems=[], cells=True)
-            )
+                deck_from_rows(f"{path}:{title}", name, keys, data, problems=[], cells=True,
+                               title=book_title or named)
+            )  # fmt: skip
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:
