@@ -68,9 +68,10 @@ MAX_LABEL = 200
 """Characters of a field's label (`Label: value`), set in a column 38 mm wide."""
 MAX_HEADING = 1_000
 """Characters of a heading (which keeps with what follows it): a title is a line or two."""
-MAX_WORD = 1_000
-"""Characters without a space: a web address is at most 500. ReportLab breaks a word wider
-than its line letter by letter, and loops on a heading of such words."""
+MAX_WORD = 20_000
+"""Characters without a space: a content text may be one word, broken over lines where it
+is wider than they are (a heading is shorter still: ReportLab loops on a heading of such
+words longer than two pages)."""
 MAX_LINES = 100
 """Ruled lines of one ```lines block (four pages of them)."""
 MAX_SPACE_MM = 200.0
