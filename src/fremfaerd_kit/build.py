@@ -118,7 +118,8 @@ def plan_kit(
         templates=templates,
         decks=[choice.id for choice in spec.decks],
     )
-    files.append(KitFileOut("01-guide.pdf", "guide", pdf(text, paper=spec.paper, look=look)))
+    guide = pdf(text, paper=spec.paper, look=look, where="guide")
+    files.append(KitFileOut("01-guide.pdf", "guide", guide))
     twin("01-guide.pdf", "guide", text, "guide")
 
     say("dagsordener")
@@ -150,9 +151,8 @@ def plan_kit(
             library, tool.id, groups=spec.groups, day=spec.date, variables=variables,
             templates=templates,
         )  # fmt: skip
-        files.append(
-            KitFileOut("04-arbejdsark.pdf", "worksheets", pdf(text, paper=spec.paper, look=look))
-        )
+        sheets = pdf(text, paper=spec.paper, look=look, where="worksheets")
+        files.append(KitFileOut("04-arbejdsark.pdf", "worksheets", sheets))
         twin("04-arbejdsark.pdf", "worksheets", text, "worksheets")
 
     for choice in spec.decks:
@@ -176,7 +176,8 @@ def plan_kit(
         text = handout_markdown(library, handout_id, templates=templates, variables=variables)
         files.append(
             KitFileOut(
-                f"06-handout-{handout_id}.pdf", "handout", pdf(text, paper=spec.paper, look=look),
+                f"06-handout-{handout_id}.pdf", "handout",
+                pdf(text, paper=spec.paper, look=look, where=f"handout {handout_id}"),
                 spec.participants, item=handout_id,
             )
         )  # fmt: skip

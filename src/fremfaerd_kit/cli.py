@@ -337,6 +337,11 @@ def _variables(pairs: list[str] | None) -> dict[str, str]:
             raise typer.BadParameter(
                 f"{pair!r}: give NAME=VALUE, like teknologi=vasketoilet", param_hint="--set"
             )
+        from .kitfile import NAMES, name_problem
+
+        why = name_problem(value.strip()) if key.strip() in NAMES else None
+        if why:  # the kit file's rule for its `title`, `technology` …
+            raise typer.BadParameter(f"{key.strip()}: the value {why}", param_hint="--set")
         found[key.strip()] = value.strip()
     return found
 

@@ -51,6 +51,41 @@ def _clock(value: str | int) -> str:
     return value
 
 
+MAX_NAME = 200
+"""Characters of a kit's title, organisation, workplace, technology and footer line: each
+heads documents, slides or a page's foot, or fills one line of a worksheet (a real one
+has 10 to 60)."""
+NAMES = {
+    "titel": "title",
+    "kommune": "organisation",
+    "arbejdsplads": "workplace",
+    "teknologi": "technology",
+}
+"""The variables that the kit file's names fill in, and the key of each."""
+
+
+def _one_line(value: str) -> str:
+    if any(c in value for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"):
+        raise ValueError("is one line of text: write it without line breaks")
+    return value
+
+
+Name = Annotated[str, Rule("str", min_length=1, max_length=MAX_NAME), After(_one_line)]
+"""A name that heads documents: one line of at most `MAX_NAME` characters."""
+
+
+def name_problem(value: str) -> str | None:
+    """Why `value` cannot be one of the kit's names (a variable `titel`, `--set
+    teknologi=…`), or None: the same rule as a kit file's `title` and `technology`."""
+    if len(value) > MAX_NAME:
+        return f"is longer than {MAX_NAME:,} characters"
+    try:
+        _one_line(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 Clock = Annotated[Annotated[str, Rule("str")] | Annotated[int, Rule("int")], After(_clock)]
 """A start time, "HH:MM" (quote it); YAML's reading of an unquoted 13:00 is taken too."""
 Day = Annotated[dt.date, Rule("date", strict=False)]
@@ -89,7 +124,7 @@ class Branding(Model):
     accent: Colour | None = field(
         default=None, metadata=doc("colour of headings and rules, `#RRGGBB`")
     )
-    footer: Text | None = field(
+    footer: Name | None = field(
         default=None, metadata=doc("a line printed at the foot of every page")
     )
 
@@ -103,12 +138,12 @@ class KitFile(Model):
     """What `kit build mykit.yaml` makes."""
 
     kind: Literal["kit"]
-    title: Text | None = field(
+    title: Name | None = field(
         default=None, metadata=doc("the kit's title; default: the meeting's")
     )
-    organisation: Text | None = None
-    workplace: Text | None = None
-    technology: Text | None = None
+    organisation: Name | None = None
+    workplace: Name | None = None
+    technology: Name | None = None
     date: Day | None = field(default=None, metadata=doc("YYYY-MM-DD"))
     start: Clock | None = field(default=None, metadata=doc('start time, "HH:MM" (quote it)'))
     minutes: Minutes | None = None
@@ -243,6 +278,12 @@ class Kit:
             except ContentError as exc:
                 problems.extend(exc.problems)
         problems.extend(self._reference_problems(library))
+        for variable, value in self.spec.variables.items():
+            why = name_problem(value) if variable in NAMES else None
+            if why:
+                problems.append(
+                    self._problem(("variables", variable), f"{why} (like `{NAMES[variable]}`)")
+                )
         return problems
 
     def _reference_problems(self, library: Library) -> Iterator[Problem]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, dataclass_transform
 
+from .markdown import MAX_COLUMNS, MAX_ITEMS, MAX_ROWS
+
 
 class Rule:
     """A strict scalar with constraints (`Rule("str", max_length=64)`), in pydantic's terms
@@ -471,13 +473,17 @@ class HandoutItem(Model):
     text: Text
 
 
+# A handout's lists are bounded as its document is (`markdown.py`), so that too long a list
+# is a problem at its key in the content file, not in the document it would make.
+
+
 @frozen
 class HandoutGroup(Model):
     """A section of a handout under its heading: a list, or the source's paragraphs."""
 
     title: Text
-    items: list[HandoutItem] = field(default_factory=list)
-    paragraphs: list[Text] = field(default_factory=list)
+    items: list[HandoutItem] = field(default_factory=list, metadata={"max_length": MAX_ITEMS})
+    paragraphs: list[Text] = field(default_factory=list, metadata={"max_length": MAX_ITEMS})
 
     def __post_init__(self) -> None:  # checked as _group_has_body
         if bool(self.items) == bool(self.paragraphs):
@@ -494,8 +500,8 @@ class Quote(Model):
 
 @frozen
 class Table(Model):
-    columns: list[Text] = field(metadata={"min_length": 1})
-    rows: list[list[Text]] = field(metadata={"min_length": 1})
+    columns: list[Text] = field(metadata={"min_length": 1, "max_length": MAX_COLUMNS})
+    rows: list[list[Text]] = field(metadata={"min_length": 1, "max_length": MAX_ROWS - 1})
 
     def __post_init__(self) -> None:  # checked as _rows_fit
         for i, row in enumerate(self.rows):
@@ -522,8 +528,8 @@ class Handout(Model):
     )
     intro: Text | None = None
     numbered: Flag = False
-    items: list[HandoutItem] = field(default_factory=list)
-    groups: list[HandoutGroup] = field(default_factory=list)
+    items: list[HandoutItem] = field(default_factory=list, metadata={"max_length": MAX_ITEMS})
+    groups: list[HandoutGroup] = field(default_factory=list, metadata={"max_length": MAX_ITEMS})
     table: Table | None = None
     paragraphs: list[Text] = field(
         default_factory=list, metadata=doc("the source's own paragraphs (a box, a section)")

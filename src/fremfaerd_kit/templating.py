@@ -321,10 +321,12 @@ def render(name: str, overrides: Iterable[Path] = (), **context: Any) -> str:
                     )
                 parts.append(part)
             text = "".join(parts)
-            if name.startswith("documents/") and text.startswith("---\n"):
-                from .frontmatter import split_front_matter
+            if name.startswith("documents/") and name.endswith(".md.j2"):
+                from .markdown import SLIDES, parse
 
-                split_front_matter(text, shown)  # checked where the template's file is known
+                # Front matter and the document's bounds, checked where the template's file
+                # is known (the typesetters read the same parse).
+                parse(text, shown, slides=name in SLIDES)
             return text
     except KitError:
         raise
