@@ -43,12 +43,24 @@ class Cups:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             new = [p for p, t in self.snapshot().items() if before.get(p) != t]
-            if new and new[0].stat().st_size > 0:
+            # Every job done (a job still queued or printing, this one or an earlier
+            # test's, may yet write the same file name), and the file no longer growing.
+            if new and new[0].stat().st_size > 0 and not self._jobs_pending():
+                size = new[0].stat().st_size
                 time.sleep(0.5)
-                return new[0]
+                if new[0].stat().st_size == size and not self._jobs_pending():
+                    return new[0]
             time.sleep(0.3)
         log = (self.root / "log" / "error_log").read_text(errors="replace")[-3000:]
         raise AssertionError(f"cups-pdf wrote nothing in {timeout} s; scheduler log:\n{log}")
+
+    def _jobs_pending(self) -> bool:
+        """Whether the scheduler still has a job not completed (`lpstat -o` lists it)."""
+        result = subprocess.run(
+            ["lpstat", "-o"], env={**os.environ, **self.env}, capture_output=True, text=True,
+            timeout=30,
+        )  # fmt: skip
+        return bool(result.stdout.strip())
 
     def job_attributes(self, job_id: str) -> dict[str, list[bytes]]:
         """The IPP attributes CUPS stored for a job (its c-file in the spool)."""

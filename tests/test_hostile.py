@@ -379,7 +379,7 @@ CASES = [
             "{% set n.s = n.s + ['x' * 99999] %}{% endfor %}"
         ),
         ("build", "kit.yaml"),
-        says=("handout.md.j2:1:", "too much memory"),
+        says=("handout.md.j2:1:", "would be too large"),
     ),
     Case(
         "template: huge join",

@@ -397,3 +397,78 @@ def test_a_stop_python_drops_in_a_finaliser_still_stops_and_prints_nothing_of_it
     assert run.stdout.strip() == "stopped"
     assert "Exception ignored" not in run.stderr
     assert run.stderr == ""
+
+
+def test_a_stop_a_library_swallows_is_still_the_stop_when_the_library_then_fails(tmp_path):
+    """ReportLab catches everything with a bare `except:` in places, the stop included, and
+    may then fail on its half-made state (a KeyError at the end of a PDF): the command
+    ends as stopped (143, `kit: terminated`), not as an internal error."""
+    script = tmp_path / "swallowed.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        "import typer\n"
+        "from fremfaerd_kit import cli\n"
+        "signal.signal(signal.SIGTERM, cli._stop)\n"
+        "@cli.reports_errors\n"
+        "def command():\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        for _ in range(1000):\n"
+        "            pass\n"
+        "    except:  # noqa: E722 (as the library does)\n"
+        "        pass\n"
+        "    raise KeyError('forward reference not resolved')\n"
+        "try:\n"
+        "    command()\n"
+        "except typer.Exit as exc:\n"
+        "    sys.exit(exc.exit_code)\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stderr.strip()) == (143, "kit: terminated")
+
+
+DOUBLING = (
+    '{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}'
+    "{% endfor %}{{ ns.s | length }}"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        DOUBLING,
+        '{{ "ab" | join(["x" * 100000] * 100000) }}',
+        '{{ ["x" * 100000] * 100000 }}',
+        '{{ [["x" * 1000] * 1000] * 1000 }}',
+        '{{ ("x" * 4000000) ~ ("y" * 4000000) }}',
+        '{{ ["x" * 100000] * 50 | join("-" * 100000) }}',
+    ],
+)
+def test_a_template_that_builds_a_huge_text_is_refused_before_it_is_made(tmp_path, body):
+    """Jinja's `~`, `join` and a list's text make their result in one go, between two looks
+    of the memory watchdog: they are sized before they are made."""
+    (tmp_path / "t" / "documents").mkdir(parents=True)
+    (tmp_path / "t" / "documents" / "guide.md.j2").write_text(body)
+    (tmp_path / "kit.yaml").write_text(KIT_FILE + "templates: t\n")
+    run = run_limited("build", "kit.yaml", cwd=tmp_path, env={"FREMFAERD_KIT_NO_CACHE": "1"})
+    assert run.code == 2, run.stderr
+    assert run.peak_mb < 200, run.peak_mb
+    assert len(run.lines) == 1
+    assert "t/documents/guide.md.j2:1: template error:" in run.lines[0]
+
+
+def test_a_card_whose_text_builds_a_huge_text_is_located_at_the_card(tmp_path):
+    (tmp_path / "egne").mkdir()
+    (tmp_path / "egne" / "min.yaml").write_text(
+        "kind: deck\nid: min\ntitle: Min\nshort_title: Min\n"
+        "source: {publication: dialogkort, section: Egne}\n"
+        'categories:\n  - {id: a, name: A, colour: "#1D3B5A"}\n'
+        f"cards:\n  - id: k1\n    category: a\n    question: '{DOUBLING}'\n"
+    )
+    run = run_limited("--content", "egne", "cards", "min", "-o", "k.pdf", cwd=tmp_path)
+    assert run.code == 2, run.stderr
+    assert run.peak_mb < 200, run.peak_mb
+    assert len(run.lines) == 1
+    assert run.lines[0].startswith("egne/min.yaml:11:5: cards[0].question:")
+    assert not (tmp_path / "k.pdf").exists()

@@ -153,9 +153,15 @@ def reports_errors(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            outputs.source_date_epoch()  # the libraries read it too, and fail on a malformed one
-            result = command(*args, **kwargs)
-            outputs.raise_if_stop_requested()  # a stop whose exception was lost on the way
+            try:
+                outputs.source_date_epoch()  # the libraries read it too, and fail on one bad
+                result = command(*args, **kwargs)
+                outputs.raise_if_stop_requested()  # a stop whose exception was lost on the way
+            except (KitError, MemoryError, Exception):
+                # A library that swallowed the stop (ReportLab's bare `except:`) may then
+                # fail on its own half-made state: what happened is the stop, not a bug.
+                outputs.raise_if_stop_requested()
+                raise
         except KitError as exc:
             if State.debug:
                 traceback.print_exc()
