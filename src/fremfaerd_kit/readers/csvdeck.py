@@ -159,7 +159,7 @@ def deck_from_rows(
         "id": deck_id,
         "title": title,
         "short_title": title,
-        "source": {"publication": CREDIT, "section": Path(str(path)).name},
+        "source": {"publication": CREDIT, "section": _cell(Path(str(path)).name)},
         "categories": list(categories.values()),
         "cards": cards,
     }
