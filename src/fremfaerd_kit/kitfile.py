@@ -604,9 +604,10 @@ def open_kit(path: Path | None, extra: Iterable[Path] = ()) -> tuple[Kit, Librar
     """
     if path is None:
         kit: Kit | None = default_kit()
-        problems: list[Problem] = []
+        read: list[Problem] = []
     else:
-        kit, problems = _read_kit(path)
+        kit, read = _read_kit(path)
+    problems: list[Problem] = []
     folders: list[Path] = []
     if kit is not None:
         for i, text in enumerate(kit.spec.content):
@@ -621,6 +622,9 @@ def open_kit(path: Path | None, extra: Iterable[Path] = ()) -> tuple[Kit, Librar
         library = None
     if kit is not None and library is not None:
         problems.extend(kit.problems(library))
+    if kit is not None and kit.source is not None:  # a value refused as read, once only
+        problems = kit.source.besides_unread(problems)
+    problems = [*read, *problems]
     if problems or kit is None or library is None:
         raise ContentError(problems)
     return kit, library

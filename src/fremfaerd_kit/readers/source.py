@@ -43,12 +43,13 @@ class SourceFile:
     refused by the text check): one problem says what is wrong with each."""
 
     def besides_unread(self, problems: list[Problem]) -> list[Problem]:
-        """`problems` without those about a value in `bad`, whose own problem already says
-        what is wrong with it: one problem, one line, for one value."""
+        """`problems` without those about a value in `bad` of this file, whose own problem
+        already says what is wrong with it: one problem, one line, for one value."""
         bad = [format_path(p) for p in self.bad]
         return [
             p for p in problems
-            if not any(p.location.path == b or p.location.path.startswith((f"{b}.", f"{b}["))
+            if str(p.location.file) != str(self.path)
+            or not any(p.location.path == b or p.location.path.startswith((f"{b}.", f"{b}["))
                        for b in bad)
         ]  # fmt: skip
 
