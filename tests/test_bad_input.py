@@ -89,8 +89,7 @@ def test_own_cards_with_characters_the_font_cannot_draw(tmp_path: Path) -> None:
                      cwd=tmp_path)  # fmt: skip
     assert result.returncode == 2
     assert problem_lines(result.stderr) == [
-        f"{tmp_path / 'egne.yaml'}:11:5: cards[0].question: card `k1`: "
-        "the font cannot draw '༄' (U+0F04)"
+        f"{tmp_path / 'egne.yaml'}:11:5: cards[0].question: the font cannot draw '༄' (U+0F04)"
     ]
     assert not (tmp_path / "k.pdf").exists()
 
@@ -103,7 +102,7 @@ def test_right_to_left_text_is_refused_not_printed_backwards(tmp_path: Path) -> 
                     cwd=tmp_path)  # fmt: skip
     assert cards.returncode == 2
     assert problem_lines(cards.stderr) == [
-        f"{tmp_path / 'egne.yaml'}:11:5: cards[0].question: card `k1`: right-to-left text "
+        f"{tmp_path / 'egne.yaml'}:11:5: cards[0].question: right-to-left text "
         "('ש' (U+05E9), 'ל' (U+05DC), 'ו' (U+05D5), 'ם' (U+05DD)) would print reversed; "
         "the kit sets left-to-right scripts only"
     ]

@@ -337,10 +337,9 @@ def test_long_text_shrinks_but_never_below_8_pt(tmp_path: Path):
 
 
 def test_characters_the_font_cannot_draw_are_listed(tmp_path: Path):
-    library = own_deck(tmp_path, "Hvad betyder 漢字 for os?")
-    with pytest.raises(ContentError) as caught:
-        render_cards(library, ["lange"], CardOptions())
-    assert "card `kort-en`: the font cannot draw '漢' (U+6F22), '字' (U+5B57)" in str(caught.value)
+    with pytest.raises(ContentError) as caught:  # as the deck is read, before any card
+        own_deck(tmp_path, "Hvad betyder 漢字 for os?")
+    assert "the font cannot draw '漢' (U+6F22), '字' (U+5B57)" in str(caught.value)
     assert str(caught.value).startswith(f"{tmp_path / 'lange.yaml'}:11:5: cards[0].question")
 
 

@@ -14,7 +14,7 @@ from .library import Library
 from .output import source_date_epoch
 from .resources import templates_dir
 from .schedule import Schedule
-from .templating import render
+from .templating import render, values
 
 Audience = Literal["facilitator", "participants", "both"]
 Format = Literal["pdf", "md", "ics", "docx"]
@@ -35,7 +35,7 @@ def context(
     """What the agenda templates see."""
     tool = schedule.tool
     return {
-        "vars": dict(variables or {}),
+        "vars": values(variables),
         "tool": tool,
         "schedule": schedule,
         "items": schedule.participants(),

@@ -36,7 +36,7 @@ from .oskit import lock_folder
 from .output import write_all, zip_time
 from .present import facilitator_html
 from .schedule import fit
-from .templating import filler, render
+from .templating import filler, render, values
 from .typesetters.slides import slides_pdf
 from .typesetters.word import markdown_docx
 
@@ -223,7 +223,7 @@ def plan_kit(
         schedule=schedule,
         files=files,
         library=library,
-        vars=variables,
+        vars=values(variables),
     )
     files.append(KitFileOut("index.md", "index", index.encode(), 0))
     return files

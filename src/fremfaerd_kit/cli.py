@@ -16,7 +16,7 @@ from typer.exceptions import TyperException
 
 from . import cliparams, oskit
 from . import output as outputs
-from .errors import ContentError, InputError, KitError
+from .errors import ContentError, InputError, KitError, one_line
 
 cliparams.install()
 
@@ -136,7 +136,7 @@ def _deliver(target: Path | None, data: bytes, summary: str = "") -> None:
         return
     verb = "replaced" if target.exists() else "wrote"
     write_atomic(target, data)
-    typer.echo(f"{verb} {target}{summary}")
+    typer.echo(one_line(f"{verb} {target}{summary}"))
 
 
 def _version(value: bool) -> None:
@@ -171,7 +171,7 @@ def reports_errors(command: F) -> F:
                 count = len(exc.problems)
                 typer.echo(f"kit: {count} problem{'s' if count != 1 else ''} found", err=True)
             else:
-                typer.echo(f"kit: error: {exc}", err=True)
+                typer.echo(one_line(f"kit: error: {exc}"), err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt as exc:  # Ctrl-C, or `kill`: outputs were cleaned up on the way
             stopped = isinstance(exc, outputs.Terminated)
@@ -241,7 +241,7 @@ def _library() -> Any:
 def _noted(library: Any) -> Any:
     """The library, its readers' notes said on standard error (`read as Windows-1252`)."""
     for note in library.notes:
-        typer.echo(f"kit: note: {note}", err=True)
+        typer.echo(one_line(f"kit: note: {note}"), err=True)
     return library
 
 
@@ -290,7 +290,7 @@ def check_command(
     content = [p for p in paths or [] if p not in kit_files]
     for kit_file in kit_files:
         open_kit(kit_file, [*State.content, *content])
-        typer.echo(f"ok: {kit_file}")
+        typer.echo(one_line(f"ok: {kit_file}"))
     if kit_files and not content:
         return
     library = load_library([*State.content, *content])
@@ -335,20 +335,27 @@ PaperOption = Annotated[Paper, choice(Paper, "--paper", help="Paper size.")]
 
 def _variables(pairs: list[str] | None) -> dict[str, str]:
     import re
+    import unicodedata
+
+    from .kitfile import NAMES, name_problem
+    from .templating import variable_problem
+    from .textcheck import unsafe
 
     found: dict[str, str] = {}
     for pair in pairs or []:
-        key, sep, value = pair.partition("=")
+        key, sep, value = unicodedata.normalize("NFC", pair).partition("=")
         if not sep or not re.fullmatch(r"[a-zæøå_][a-zæøå0-9_]*", key.strip()):
             raise typer.BadParameter(
                 f"{pair!r}: give NAME=VALUE, like teknologi=vasketoilet", param_hint="--set"
             )
-        from .kitfile import NAMES, name_problem
-
-        why = name_problem(value.strip()) if key.strip() in NAMES else None
+        name, value = key.strip(), value.strip()
+        why = variable_problem(name) or unsafe(value)
+        if why:  # the text check of every kit-file text, and its rule for a variable
+            raise typer.BadParameter(f"{name}: {why}", param_hint="--set")
+        why = name_problem(value) if name in NAMES else None
         if why:  # the kit file's rule for its `title`, `technology` …
-            raise typer.BadParameter(f"{key.strip()}: the value {why}", param_hint="--set")
-        found[key.strip()] = value.strip()
+            raise typer.BadParameter(f"{name}: the value {why}", param_hint="--set")
+        found[name] = value
     return found
 
 
@@ -761,7 +768,7 @@ def agenda_command(
         day=_day(day),
     )
     for warning in schedule.warnings:
-        typer.echo(f"kit: warning: {warning}", err=True)
+        typer.echo(one_line(f"kit: warning: {warning}"), err=True)
     target = _target(output, f"{tool_id}-dagsorden-{schedule.minutes}min.{fmt.value}")
     data = render_agenda(
         library,
@@ -861,7 +868,7 @@ def present_command(
         library.deck(deck_id)  # an unknown deck is an error before anything is made
     schedule = fit(library.tool(tool_id), minutes, start=_clock(start), day=_day(day))
     for warning in schedule.warnings:
-        typer.echo(f"kit: warning: {warning}", err=True)
+        typer.echo(one_line(f"kit: warning: {warning}"), err=True)
     picks = [(d, Selection()) for d in (decks if decks else library.decks)]
     target = _target(output, f"{tool_id}-moedeleder.html")
     data = facilitator_html(library, schedule, picks, variables=_variables(variables))
@@ -912,7 +919,7 @@ def slides_command(
     if item in library.tools:
         schedule = fit(library.tool(item), minutes, start=_clock(start), day=_day(day))
         for warning in schedule.warnings:
-            typer.echo(f"kit: warning: {warning}", err=True)
+            typer.echo(one_line(f"kit: warning: {warning}"), err=True)
         text = tool_slides_markdown(library, schedule, variables=values)
     elif item in library.decks:
         if minutes is not None or start is not None or day is not None:
@@ -1023,10 +1030,10 @@ def build_command(
             )
         _summary(built)
     for note in built.notes:
-        typer.echo(f"kit: warning: {note}", err=True)
-    typer.echo(f"wrote {len(built.files)} files to {built.folder}{os.sep} (see index.md)")
+        typer.echo(one_line(f"kit: warning: {note}"), err=True)
+    typer.echo(one_line(f"wrote {len(built.files)} files to {built.folder}{os.sep} (see index.md)"))
     if built.zip_path:
-        typer.echo(f"wrote {built.zip_path}")
+        typer.echo(one_line(f"wrote {built.zip_path}"))
 
 
 def _console(stderr: bool = False) -> Any:
@@ -1053,9 +1060,10 @@ def default_folder(kit_file: Path | None) -> Path:
 
 
 def _summary(built: Any) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{built.folder}{os.sep}", title_justify="left")
+    table = Table(title=escape(one_line(f"{built.folder}{os.sep}")), title_justify="left")
     for column in ("file", "pages", "size", "print"):
         table.add_column(column, justify="right" if column in ("pages", "size") else "left")
     for f in built.files:
@@ -1147,7 +1155,7 @@ def main() -> None:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         message = message.replace("Value error, ", "")  # pydantic's prefix, through Typer
         hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
-        typer.echo(f"kit: error: {message}{hint}", err=True)
+        typer.echo(one_line(f"kit: error: {message}{hint}"), err=True)
         _exit(getattr(exc, "exit_code", 2))
     except (typer.Abort, KeyboardInterrupt):  # a stop outside a command (Click's Abort)
         stopped = outputs.stop_requested == signal.SIGTERM

@@ -27,7 +27,7 @@ from .frontmatter import Look
 from .library import Library
 from .model import DeckSlide
 from .schedule import Schedule, fit
-from .templating import filler, render
+from .templating import filler, render, values
 
 Variables = Mapping[str, str]
 MAX_GROUPS = 30
@@ -107,7 +107,7 @@ def handout_markdown(
         templates,
         handout=handout,
         publication=library.publications[handout.source.publication],
-        vars=dict(variables or {}),
+        vars=values(variables),
         tools=tools,
         schedules={t.id: fit(t) for t in tools},
     )
@@ -187,7 +187,7 @@ def deck_slides_markdown(
     return render(
         "documents/deck-slides.md.j2",
         templates,
-        vars=vars,
+        vars=values(vars),
         deck=dataclasses.replace(deck, warmup=deck.warmup if chosen.warmup else []),
         publication=library.publications[deck.source.publication],
         # The title slide and the credit even where the deck has no guidance of its own.

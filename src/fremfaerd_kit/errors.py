@@ -2,8 +2,37 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: object) -> str:
+    """`text` safe to print as (part of) one line of a terminal: every character that is
+    not printable (controls such as a newline, a carriage return or ESC, the line and
+    paragraph separators, direction controls such as U+202E, other invisible format
+    characters, lone surrogates) is shown as its escape (`\\n`, `\\x1b`, `\\u202e`).
+
+    Messages quote values, ids, paths and file names that someone else wrote: raw, a
+    newline would split one problem into two lines (the second a forged location), and
+    an escape sequence would reach the terminal."""
+    text = str(text)
+    if text.isprintable():  # nearly every message: one pass in C
+        return text
+    return "".join(
+        ch if ch.isprintable() or unicodedata.category(ch) == "Zs" else _escape(ch) for ch in text
+    )
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if ch in _SHORT:
+        return _SHORT[ch]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True)
@@ -24,7 +53,7 @@ class Location:
             if self.column is not None:
                 parts.append(f"C{self.column}" if self.cells else str(self.column))
         text = ":".join(parts)
-        return f"{text}: {self.path}" if self.path else text
+        return one_line(f"{text}: {self.path}" if self.path else text)
 
 
 @dataclass(frozen=True)
@@ -35,7 +64,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        return one_line(f"{self.location}: {self.message}")
 
 
 class KitError(Exception):

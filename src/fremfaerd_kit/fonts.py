@@ -187,14 +187,24 @@ def unprintable(text: str, font: str = REGULAR) -> str | None:
     """
     missing = missing_glyphs(text, font)
     if missing:
-        return f"the font cannot draw {_listing(missing)}"
-    backwards = [c for c in dict.fromkeys(text) if c >= "\u0590" and _right_to_left(c)]
+        return cannot_draw(missing)
+    backwards = [c for c in dict.fromkeys(text) if c >= "\u0590" and right_to_left(c)]
     if backwards:
-        return (
-            f"{_rtl_kind(backwards)} ({_listing(backwards)}) would print reversed; "
-            "the kit sets left-to-right scripts only"
-        )
+        return reversed_message(backwards)
     return None
+
+
+def cannot_draw(chars: list[str]) -> str:
+    """`the font cannot draw '漢' (U+6F22)`."""
+    return f"the font cannot draw {_listing(chars)}"
+
+
+def reversed_message(chars: list[str]) -> str:
+    """Why right-to-left letters or direction controls are refused."""
+    return (
+        f"{_rtl_kind(chars)} ({_listing(chars)}) would print reversed; "
+        "the kit sets left-to-right scripts only"
+    )
 
 
 def _rtl_kind(chars: list[str]) -> str:
@@ -202,7 +212,8 @@ def _rtl_kind(chars: list[str]) -> str:
     return "right-to-left text" if letters else "right-to-left text or direction controls"
 
 
-def _right_to_left(char: str) -> bool:
+def right_to_left(char: str) -> bool:
+    """A right-to-left letter, or an invisible control that turns text round."""
     return unicodedata.bidirectional(char) in _RIGHT_TO_LEFT
 
 
@@ -215,6 +226,15 @@ _RIGHT_TO_LEFT = frozenset(
 def _listing(chars: list[str], most: int = 5) -> str:
     shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in chars[:most])
     return shown + (", …" if len(chars) > most else "")
+
+
+@cache
+def drawable() -> frozenset[int]:
+    """The characters every face of the kit's font has a glyph for: a text may be set in
+    any of them (a heading bold, a note italic), so each must be able to draw it."""
+    register()
+    faces = [set(pdfmetrics.getFont(font).face.charToGlyph) for font in _FILES]
+    return frozenset(set.intersection(*faces))
 
 
 def missing_glyphs(text: str, font: str = REGULAR) -> list[str]:

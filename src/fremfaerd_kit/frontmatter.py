@@ -43,7 +43,10 @@ def split_front_matter(text: str, origin: str = "document") -> tuple[FrontMatter
     values = _json_lines(block)
     if values is None:
         values = _yaml_block(block, origin)
-    return FrontMatter(**values), text[end + 5 :]
+    # Each is one line of the page (its header, its footer) or of the PDF's metadata:
+    # a line break in one, from a value with a line break in it, is a space.
+    lines = {key: " ".join(value.split()) for key, value in values.items()}
+    return FrontMatter(**lines), text[end + 5 :]
 
 
 def _json_lines(block: str) -> dict[str, str] | None:

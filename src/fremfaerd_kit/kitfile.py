@@ -12,6 +12,7 @@ import difflib
 import io
 import os
 import struct
+import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import field
@@ -214,7 +215,7 @@ class Kit:
         if not written.is_relative_to(self.folder):
             raise self._error(key, f"`{text}` is outside the kit file's folder {self.folder}")
         try:
-            return resolve_inside(self.folder / text, self.folder, text)
+            return resolve_inside(_as_saved(self.folder, text), self.folder, text)
         except ContentError as exc:
             message = exc.problems[0].message
             if message == "no such file":
@@ -351,6 +352,30 @@ class Kit:
 
     def _error(self, key: KeyPath, message: str) -> ContentError:
         return ContentError([self._problem(key, message)])
+
+
+def _as_saved(folder: Path, text: str) -> Path:
+    """`folder / text`, where a part of it that is not there as written is looked up by its
+    composed form (NFC): the kit file's text is read composed, while a file system that
+    keeps names as bytes (Linux) may hold the name decomposed, as macOS writes it."""
+    path = folder / text
+    if path.exists() or path.is_symlink():
+        return path
+    current = folder
+    for part in Path(text).parts:
+        step = current / part
+        if not (step.exists() or step.is_symlink()):
+            wanted = unicodedata.normalize("NFC", part)
+            try:
+                names = [entry.name for entry in current.iterdir()]
+            except OSError:
+                return path
+            match = next((n for n in names if unicodedata.normalize("NFC", n) == wanted), None)
+            if match is None:
+                return path
+            step = current / match
+        current = step
+    return current
 
 
 def builtin_templates() -> list[str]:
@@ -501,26 +526,61 @@ def load_kit(path: Path) -> Kit:
 
 def _read_kit(path: Path) -> tuple[Kit | None, list[Problem]]:
     """The kit file and its problems. With problems, the kit holds the keys that were
-    right (the others at their defaults), so that its references can still be checked."""
+    right (the others at their defaults), so that its references can still be checked.
+
+    Every problem is found in one run: a value YAML cannot read (an impossible date) is
+    left out and the rest is checked; every text passes the one text check (`unsafe`) at
+    its line; a variable may not take a name the templates use themselves."""
     from .readers.yamlfile import load_yaml  # the default kit is built without PyYAML
 
-    source = load_yaml(path)
+    source = load_yaml(path, partial=True)
+    problems = list(source.problems)
+    if not isinstance(source.data, dict):
+        problems.append(source.problem((), "expected a mapping with `kind: kit` at the top"))
+        return None, problems
+    problems.extend(_text_problems(source))
     data = source.data
-    if not isinstance(data, dict):
-        return None, [source.problem((), "expected a mapping with `kind: kit` at the top")]
     from pydantic import ValidationError
 
     read = validator(KitFile).validate_python
     try:
-        return Kit(read(data), path.parent, source), []
+        kit = Kit(read(data), path.parent, source)
     except ValidationError as exc:
-        problems = translate_errors(source, KitFile, exc)
+        problems.extend(source.besides_unread(translate_errors(source, KitFile, exc)))
         wrong = {err["loc"][0] for err in exc.errors() if err["loc"]}
-    try:
-        rest = {k: v for k, v in data.items() if k not in wrong} | {"kind": "kit"}
-        return Kit(read(rest), path.parent, source), problems
-    except ValidationError:
-        return None, problems
+        try:
+            rest = {k: v for k, v in data.items() if k not in wrong} | {"kind": "kit"}
+            kit = Kit(read(rest), path.parent, source)
+        except ValidationError:
+            return None, problems
+    if kit.spec.variables:
+        from .templating import variable_problem
+
+        for name in kit.spec.variables:
+            why = variable_problem(name)
+            if why:
+                problems.append(source.problem(("variables", name), why))
+    return kit, problems
+
+
+PATHS = frozenset((("branding", "logo"), ("content",), ("templates",)))
+"""The kit file's file names: read, never printed, so only their controls are checked."""
+
+
+def _is_path(key_path: KeyPath) -> bool:
+    return tuple(p for p in key_path if isinstance(p, str)) in PATHS
+
+
+def _text_problems(source: SourceFile) -> Iterator[Problem]:
+    """Every text of the kit file that no output could print as written (`unsafe`)."""
+    from .library import strings
+    from .textcheck import unsafe
+
+    for key_path, text in strings(source.data, ()):
+        why = unsafe(text, path=_is_path(key_path))
+        if why:
+            source.bad.add(key_path)
+            yield source.problem(key_path, why)
 
 
 def is_kit_file(path: Path) -> bool:
@@ -529,8 +589,8 @@ def is_kit_file(path: Path) -> bool:
         return False
     from .readers.yamlfile import load_yaml
 
-    try:
-        data = load_yaml(path).data
+    try:  # a kit file with a value YAML cannot read is still a kit file, and checked as one
+        data = load_yaml(path, partial=True).data
     except ContentError:
         return False
     return isinstance(data, dict) and data.get("kind") == "kit"
@@ -544,9 +604,10 @@ def open_kit(path: Path | None, extra: Iterable[Path] = ()) -> tuple[Kit, Librar
     """
     if path is None:
         kit: Kit | None = default_kit()
-        problems: list[Problem] = []
+        read: list[Problem] = []
     else:
-        kit, problems = _read_kit(path)
+        kit, read = _read_kit(path)
+    problems: list[Problem] = []
     folders: list[Path] = []
     if kit is not None:
         for i, text in enumerate(kit.spec.content):
@@ -561,6 +622,9 @@ def open_kit(path: Path | None, extra: Iterable[Path] = ()) -> tuple[Kit, Librar
         library = None
     if kit is not None and library is not None:
         problems.extend(kit.problems(library))
+    if kit is not None and kit.source is not None:  # a value refused as read, once only
+        problems = kit.source.besides_unread(problems)
+    problems = [*read, *problems]
     if problems or kit is None or library is None:
         raise ContentError(problems)
     return kit, library

@@ -19,7 +19,7 @@ from .model import Deck, Handout, Item, Publication, SourcesFile, Tool
 from .readers import parse_content, read_content
 from .readers.source import KeyPath, SourceFile
 from .resources import content_dir
-from .textcheck import damage
+from .textcheck import damage, unsafe
 
 YAML_SUFFIXES = (".yaml", ".yml")
 VARIABLE_TEXTS: set[str] = set()
@@ -134,7 +134,7 @@ def check_files(
     items: list[tuple[SourceFile, Any]] = []
     for path, raw in read:
         try:
-            sources = parse_content(path, raw)
+            sources = parse_content(path, raw, partial=True)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
@@ -246,12 +246,14 @@ def validator(cls: type) -> Any:
 
 def _validate(source: SourceFile, problems: list[Problem], texts: set[str]) -> Any:
     data = source.data
+    if isinstance(data, dict) and data.get("kind") == "kit":
+        return None  # a kit file in a content folder describes the kit, not content
+    found = len(problems)
+    problems.extend(source.problems)  # the reader's, about single values it left out
     if not isinstance(data, dict):
         problems.append(source.problem((), "expected a mapping with a `kind` at the top"))
         return None
     kind = data.get("kind")
-    if kind == "kit":  # a kit file in a content folder describes the kit, not content
-        return None
     if not isinstance(kind, str) or kind not in model.KINDS:
         if kind is None:
             message = f"missing required field `kind` (one of: {', '.join(model.KINDS)})"
@@ -260,12 +262,13 @@ def _validate(source: SourceFile, problems: list[Problem], texts: set[str]) -> A
         problems.append(source.problem(("kind",), message))
         return None
     cls = model.KINDS[kind]
-    found = len(problems)
-    for key_path, text in _strings(data, ()):
-        if key_path and key_path[-1] in ("link", "id"):
-            continue
-        harm = damage(text)
+    for key_path, text in strings(data, ()):
+        # Ids and links are not prose (no extraction damage to find), but every text,
+        # they too, is one that the outputs can show.
+        prose = not (key_path and key_path[-1] in ("link", "id"))
+        harm = (damage(text) if prose else None) or unsafe(text)
         if harm:
+            source.bad.add(key_path)
             problems.append(source.problem(key_path, harm))
         if "{{" in text or "{%" in text:
             texts.add(text)
@@ -274,20 +277,21 @@ def _validate(source: SourceFile, problems: list[Problem], texts: set[str]) -> A
     try:
         item = validator(cls).validate_python(data)
     except ValidationError as exc:
-        problems.extend(translate_errors(source, cls, exc))
+        problems.extend(source.besides_unread(translate_errors(source, cls, exc)))
         return None
     return item if len(problems) == found else None
 
 
-def _strings(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+def strings(data: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every text in plain data, with its key path."""
     if isinstance(data, str):
         yield path, data
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _strings(value, (*path, key))
+            yield from strings(value, (*path, key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _strings(value, (*path, i))
+            yield from strings(value, (*path, i))
 
 
 def translate_errors(source: SourceFile, cls: type, exc: Any) -> list[Problem]:
@@ -339,12 +343,20 @@ def _message(cls: type, loc: KeyPath, err: Any) -> str:
     if kind == "missing":
         return f"missing required field `{key}`"
     if kind == "string_pattern_mismatch":
-        if err["ctx"]["pattern"] == model.ID_PATTERN:
+        pattern = err["ctx"]["pattern"]
+        if pattern == model.ID_PATTERN:
             return (
                 f"`{value}` is not a valid id: use lower-case ascii letters, digits and "
                 "single hyphens (e.g. `min-kortbunke`)"
             )
-        return f"`{value}` is not a colour like `#1D3B5A`"
+        if pattern == model.COLOUR_PATTERN:
+            return f"`{value}` is not a colour like `#1D3B5A`"
+        if pattern == model.URL_PATTERN:
+            return (
+                f"`{value}` is not a web address: http:// or https:// and at most 500 "
+                "characters, with no spaces, quotes or <> (e.g. `https://example.dk/rapport`)"
+            )
+        return f"`{value}` does not have the form this field takes"
     if kind in (
         "greater_than",
         "less_than_equal",
@@ -387,8 +399,9 @@ def _describe(value: Any) -> str:
 
 def _fields(cls: type) -> dict[str, Any]:
     """The keys of a content class (a dataclass) or of a pydantic model, with their types."""
-    if dataclasses.is_dataclass(cls):
-        return typing.get_type_hints(cls, include_extras=True)
+    if dataclasses.is_dataclass(cls):  # its fields, not the base's class variables
+        hints = typing.get_type_hints(cls, include_extras=True)
+        return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
     return {name: info.annotation for name, info in getattr(cls, "model_fields", {}).items()}
 
 

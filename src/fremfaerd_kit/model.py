@@ -61,8 +61,11 @@ MAX_BLOCKS = 40
 for every block and every length, which grows with the square of the blocks: 40 blocks
 of a 24-hour session is two seconds' work and under a megabyte."""
 Minutes = Annotated[int, Rule("int", gt=0, le=24 * 60)]
-Colour = Annotated[str, Rule("str", pattern=r"^#[0-9A-Fa-f]{6}$")]
-Url = Annotated[str, Rule("str", pattern=r"^https?://[^\s<>\"]{1,500}$")]
+COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+Colour = Annotated[str, Rule("str", pattern=COLOUR_PATTERN)]
+URL_PATTERN = r"^https?://[^\s<>\"]{1,500}$"
+Url = Annotated[str, Rule("str", pattern=URL_PATTERN)]
+"""A web address (the QR code of `kit cards --qr`)."""
 
 
 def doc(description: str, **constraints: Any) -> dict[str, Any]:

@@ -73,6 +73,20 @@ def wrap(text: str, width: int = 78, indent: str = "", first: str | None = None)
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
 
 
+class Value(str):
+    """A text the kit's user gave (a `--set` value, a kit-file value): data. It is never run
+    as a template, and a Markdown template that prints it as it is (`{{ vars.teknologi }}`,
+    without a filter) prints it escaped (`finalize`), so that it cannot become a heading,
+    a rule, a list or a new field."""
+
+    __slots__ = ()
+
+
+def values(variables: Mapping[str, str] | None) -> dict[str, Value]:
+    """The template variables, each marked as a `Value`."""
+    return {name: Value(text) for name, text in (variables or {}).items()}
+
+
 @pass_context
 def md_filter(context: Context, text: object) -> str:
     """The `md` filter: text made safe for Markdown, with the kit's variables filled into
@@ -84,14 +98,26 @@ def md_filter(context: Context, text: object) -> str:
     return md(fill(text, context.get("vars") or {}, context.environment))
 
 
+@pass_context
+def finalize(context: Context, value: Any) -> Any:
+    """What a template prints with `{{ … }}`: a `Value` printed without a filter in a
+    Markdown template is escaped as text; everything else (the library's own markup, the
+    result of a filter) as it is."""
+    if isinstance(value, Value) and (context.name or "").endswith(".md.j2"):
+        return md(value)
+    return value
+
+
 def fill(text: object, variables: Mapping[str, str], env: Environment | None = None) -> str:
     """`text` with the kit's variables filled in, where it is content text that uses them;
     any other text (a value, a kit-file entry) is returned as written."""
     value = str(text)
-    if value not in VARIABLE_TEXTS:
+    if isinstance(text, Value) or value not in VARIABLE_TEXTS:
         return value
     try:
-        return (env or environment()).from_string(value).render(**variables)
+        # The variables as one mapping, not as keywords: a variable named like a
+        # parameter of `render` (`self`) is then just a name.
+        return (env or environment()).from_string(value).render(dict(variables))
     except (TemplateError, SecurityError) as exc:
         hint = (
             " (set it with --set NAME=VALUE or in the kit file's variables)"
@@ -113,14 +139,50 @@ _SUSPENDED = re.compile(r" (og|eller) -(?=\w)")
 starts with `-fagligheder`."""
 
 
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+"""`&amp;`, `&#35;`: Markdown would print the character it names, not what was written."""
+
+
 def md(text: object) -> str:
-    """Content text made safe to put inside a line of Markdown."""
+    """Content text made safe to put inside a line of Markdown: on one line, with every
+    character that Markdown reads as structure escaped."""
     flat = " ".join(str(text).split())
     flat = _SUSPENDED.sub("\u00a0\\1\u00a0-", flat).translate(_MD_SPECIAL)
-    # A line that starts like a list item or a quote would become one.
-    if flat[:1] in ("-", "+", ">"):
+    if "&" in flat:
+        flat = _ENTITY.sub("\\&", flat)
+    # A line that starts like a list item, a quote, a fence (`~~~`) or a heading's
+    # underline (`===` under a line of text) would become one.
+    if flat[:1] in ("-", "+", ">", "=", "~"):
         return "\\" + flat
     return re.sub(r"^(\d{1,9})([.)])", r"\1\\\2", flat)
+
+
+_KEYWORDS = """true false none and or not in is if else elif for block extends include import
+from as with without context macro call filter set raw recursive ignore missing scoped
+required do continue break"""
+RESERVED = {
+    **dict.fromkeys(
+        ("self", "loop", "super", "caller", "varargs", "kwargs"),
+        "a name Jinja gives a template itself",
+    ),
+    **dict.fromkeys(
+        ("range", "dict", "lipsum", "cycler", "joiner", "namespace"),
+        "a function of the template language",
+    ),
+    **dict.fromkeys(
+        _KEYWORDS.split(),
+        "a word of the template language",
+    ),
+}
+"""Names a variable cannot have: a template would see Jinja's own thing, or nothing."""
+
+
+def variable_problem(name: str) -> str | None:
+    """Why `name` cannot be a variable's name (`self`), or None."""
+    why = RESERVED.get(name)
+    if why is None:
+        return None
+    return f"`{name}` is {why}, not free for a variable; call the variable something else"
 
 
 # --- bounds ----------------------------------------------------------------------------
@@ -342,6 +404,7 @@ def environment(overrides: tuple[Path, ...] = ()) -> SandboxedEnvironment:
         keep_trailing_newline=True,
         auto_reload=False,
         bytecode_cache=KeptTemplates(),
+        finalize=finalize,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     del env.globals["lipsum"]  # a hundred thousand paragraphs of a hundred thousand words

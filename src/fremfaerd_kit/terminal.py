@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from typing import Any
 
 from .decks import Selection, show_deck
+from .errors import one_line
 from .library import Library
-from .model import Deck, Handout, Tool
+from .model import Deck, Handout, Model, Tool
 from .templating import render
 
 
@@ -54,6 +56,7 @@ def listing(library: Library, width: int | None = None) -> str:
             ],
         },
     ]
+    groups = _shown(groups)
     columns = width or shutil.get_terminal_size((100, 24)).columns
     id_width = max(len(row["id"]) for g in groups for row in g["rows"]) if groups else 10
     for group in groups:
@@ -68,10 +71,10 @@ def listing(library: Library, width: int | None = None) -> str:
 
 def show(library: Library, item_id: str) -> str:
     """One tool, deck or handout, readable in a terminal."""
-    item = library.get(item_id)
-    publication = library.publications[item.source.publication]
+    item = _shown(library.get(item_id))
+    publication = _shown(library.publications[item.source.publication])
     if isinstance(item, Tool):
-        questions = {g.id: library.questions(item, g.id) for g in item.group_work}
+        questions = _shown({g.id: library.questions(item, g.id) for g in item.group_work})
         return render(
             "terminal/tool.txt.j2", tool=item, publication=publication, questions=questions
         )
@@ -79,7 +82,7 @@ def show(library: Library, item_id: str) -> str:
         shown = show_deck(library, item.id, Selection(instructions=False, warmup=False))
         number = {placed.card.id: placed.number for placed in shown.cards}
         return render(
-            "terminal/deck.txt.j2", deck=shown.deck, publication=publication, number=number
+            "terminal/deck.txt.j2", deck=_shown(shown.deck), publication=publication, number=number
         )
     assert isinstance(item, Handout)
     tools = [library.tool(t) for t in item.tools]
@@ -96,3 +99,27 @@ def _handout_count(handout: Handout) -> str:
     if handout.tools:
         return count(len(handout.tools), "tilgang", "tilgange")
     return count(len(handout.items), "punkt", "punkter")
+
+
+def _shown(value: Any) -> Any:
+    """`value` with each text as a terminal shows it safely: on one line (the views put
+    the line breaks), every other control (ESC, a carriage return, U+202E) escaped
+    (`one_line`). The same object when nothing needs it, as nearly always."""
+    if isinstance(value, str):
+        return value if value.isprintable() else one_line(" ".join(value.split()))
+    if isinstance(value, list):
+        items = [_shown(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, dict):
+        pairs = {_shown(k): _shown(v) for k, v in value.items()}
+        same = all(a is b for a, b in zip(pairs.values(), value.values(), strict=True))
+        return value if same and pairs.keys() == value.keys() else pairs
+    if isinstance(value, Model):
+        changed = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = _shown(old)
+            if new is not old:
+                changed[f.name] = new
+        return dataclasses.replace(value, **changed) if changed else value
+    return value

@@ -18,8 +18,10 @@ def read_content(path: Path, inside: Path | None = None) -> bytes:
     )
 
 
-def parse_content(path: Path, raw: bytes) -> list[SourceFile]:
-    """The documents in the content file `raw` (a workbook holds one deck per sheet)."""
+def parse_content(path: Path, raw: bytes, *, partial: bool = False) -> list[SourceFile]:
+    """The documents in the content file `raw` (a workbook holds one deck per sheet);
+    `partial`: a YAML file's problems in single values come back in `SourceFile.problems`
+    (`parse_yaml`)."""
     if path.suffix == ".csv":
         from .csvdeck import parse_csv_deck
 
@@ -30,4 +32,4 @@ def parse_content(path: Path, raw: bytes) -> list[SourceFile]:
         return parse_xlsx_decks(path, raw)
     from .yamlfile import parse_yaml
 
-    return [parse_yaml(path, raw)]
+    return [parse_yaml(path, raw, partial=partial)]

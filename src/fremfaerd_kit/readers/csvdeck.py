@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,7 @@ def load_csv_deck(path: Path, *, inside: Path | None = None) -> SourceFile:
 def parse_csv_deck(path: Path, raw: bytes) -> SourceFile:
     """The deck in the CSV bytes `raw`, read from `path`."""
     text, encoding = decode_csv(raw, path)
+    text = unicodedata.normalize("NFC", text)  # the header's names too; lines stay lines
     if not text.strip():
         raise fail(path, "the file is empty; the first row names the columns")
     delimiter, header = _header(text, path)
@@ -113,16 +115,28 @@ def deck_from_rows(
     """A deck's data from a spreadsheet's rows (CSV or one sheet of a workbook): each row a
     card, each category name a category, every card's place kept for errors. Its title is
     `title` (a workbook's own), else made from `deck_name` (the file name, whose letters
-    are kept as they are: `personalemoede` is not guessed to be `Personalemøde`)."""
+    are kept as they are: `personalemoede` is not guessed to be `Personalemøde`).
+
+    Every text is put in Unicode's composed form (NFC), the file's name too: a name saved
+    decomposed (as macOS may write `å`) gives the same deck id, and one category name
+    typed both ways is one category. A cell's line breaks are `\\n`, as Excel's own."""
+    deck_name = _cell(deck_name)
+    title = _cell(title) if title is not None else None
     deck_id = slug(deck_name)
     source = SourceFile(path, {}, cells=cells)
     cards: list[dict[str, Any]] = []
     categories: dict[str, dict[str, Any]] = {}
+    column_of = {key: column for column, key in enumerate(header, start=1) if key}
     for number, row in rows:
-        values = {key: cell.strip() for key, cell in zip(header, row, strict=False) if key}
+        values = {key: _cell(cell) for key, cell in zip(header, row, strict=False) if key}
         name = values.get("category") or "Spørgsmål"
         if name not in categories:
             colour = PALETTE[len(categories) % len(PALETTE)]
+            at = ("categories", len(categories))
+            source.marks[at] = source.marks[(*at, "name")] = (
+                number,
+                column_of.get("category", 1),
+            )  # where the name first stands: its problems are located there
             categories[name] = {"id": slug(name), "name": name, "colour": colour}
         index = len(cards)
         card: dict[str, Any] = {
@@ -145,11 +159,20 @@ def deck_from_rows(
         "id": deck_id,
         "title": title,
         "short_title": title,
-        "source": {"publication": CREDIT, "section": Path(str(path)).name},
+        "source": {"publication": CREDIT, "section": _cell(Path(str(path)).name)},
         "categories": list(categories.values()),
         "cards": cards,
     }
     return source
+
+
+def _cell(text: str) -> str:
+    text = text.strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def _header(text: str, path: Path) -> tuple[str, list[str]]:

@@ -36,6 +36,22 @@ class SourceFile:
     """Something the reader did that the user should know (`read as Windows-1252`)."""
     origin: Path | None = None
     """The file to read the positions from again, once they were let go (`let_go`)."""
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found in single values while reading (`parse_yaml(partial=True)`)."""
+    bad: set[KeyPath] = field(default_factory=set)
+    """Key paths of values already found wrong (left out by the reader as unreadable, or
+    refused by the text check): one problem says what is wrong with each."""
+
+    def besides_unread(self, problems: list[Problem]) -> list[Problem]:
+        """`problems` without those about a value in `bad` of this file, whose own problem
+        already says what is wrong with it: one problem, one line, for one value."""
+        bad = [format_path(p) for p in self.bad]
+        return [
+            p for p in problems
+            if str(p.location.file) != str(self.path)
+            or not any(p.location.path == b or p.location.path.startswith((f"{b}.", f"{b}["))
+                       for b in bad)
+        ]  # fmt: skip
 
     def let_go(self, origin: Path) -> None:
         """Drop the data and the positions, which `locate` reads again from `origin` if a
@@ -57,7 +73,7 @@ class SourceFile:
         from . import parse_content, read_content
 
         try:
-            again = parse_content(origin, read_content(origin))
+            again = parse_content(origin, read_content(origin), partial=True)
         except Exception:  # changed or gone since: the file's name is still right
             return {}
         return next((s.marks for s in again if str(s.path) == str(self.path)), {})

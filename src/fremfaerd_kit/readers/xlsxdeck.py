@@ -36,6 +36,7 @@ import io
 import math
 import posixpath
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -558,6 +559,10 @@ def _date_text(value: object) -> str:
     return str(value)
 
 
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def load_xlsx_decks(path: Path, *, inside: Path | None = None) -> list[SourceFile]:
     """Every deck sheet of the workbook at `path`; every problem of all sheets at once."""
     raw = read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="workbook")
@@ -654,7 +659,7 @@ def _read_deck(
     def on_row(number: int, cells: list[str]) -> None:
         nonlocal width
         if not keys:
-            keys.extend(COLUMNS.get(c.strip().lower(), "") for c in cells)
+            keys.extend(COLUMNS.get(_nfc(c).strip().lower(), "") for c in cells)
             if number != 1 or "question" not in keys:
                 keys[:] = ["-"]
                 raise _Stop  # a sheet of notes or lists, not a deck

@@ -6,11 +6,20 @@ with no such recursion, so data is built here from its event stream with an expl
 stack. That is also where the limits of received files are kept: nesting depth, the
 number of values after aliases are expanded ("billion laughs"), the safe tag set only
 (an unknown tag, a merge key or an impossible date is a located problem, not a crash).
+
+Such a problem in one value does not stop the reading: the value is left out (its key
+path kept in `SourceFile.bad`) and the rest of the file is read, so that a caller that
+asks for it (`partial=True`) can check the rest too and report every problem at once.
+Only what leaves the rest unreadable (a syntax error, the limits) stops at once.
+
+Every text is put in Unicode's composed form (NFC) as it is read: `å` typed as `a` and a
+combining ring is the same id, name and category as the one-character `å`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,26 +40,35 @@ MAX_NODES = 1_000_000
 """Values after alias expansion: a 40,000-card deck has about 400,000."""
 
 
-def load_yaml(path: Path, *, inside: Path | None = None, remember: bool = True) -> SourceFile:
+def load_yaml(
+    path: Path, *, inside: Path | None = None, remember: bool = True, partial: bool = False
+) -> SourceFile:
     """Read `path` (through the reading gate) as UTF-8 YAML; raise `ContentError`.
 
-    `remember=False` for a file the command will itself rewrite (the printer profiles)."""
+    `remember=False` for a file the command will itself rewrite (the printer profiles).
+    `partial`: see `parse_yaml`."""
     raw = read_bytes(path, limit=TEXT_LIMIT, inside=inside, what="YAML file", remember=remember)
-    return parse_yaml(path, raw)
+    return parse_yaml(path, raw, partial=partial)
 
 
-def parse_yaml(path: Path, raw: bytes) -> SourceFile:
-    """The YAML document in `raw`, read from `path`; raise `ContentError`."""
+def parse_yaml(path: Path, raw: bytes, *, partial: bool = False) -> SourceFile:
+    """The YAML document in `raw`, read from `path`; raise `ContentError`.
+
+    With `partial`, problems in single values (an impossible date, an unknown tag, a
+    duplicate key) are returned in `SourceFile.problems` with the rest of the data, for
+    the caller to check further; only a problem that leaves the file unreadable raises."""
     text = decode_text(raw, path)
     if not text.strip():
         raise fail(path, "is empty; expected a YAML mapping with a `kind`")
     source = SourceFile(path, None)
     problems: list[Problem] = []
-    source.data = _Builder(source, problems).build(text)
-    if problems:
+    builder = _Builder(source, problems)
+    source.data = builder.build(text)
+    if problems and (builder.stopped or not partial or source.data is None):
         raise ContentError(problems)
     if source.data is None:
         raise fail(path, "is empty; expected a YAML mapping with a `kind`")
+    source.problems = problems
     return source
 
 
@@ -114,6 +132,14 @@ _SCALAR_TAGS = frozenset(
 _CONTAINER_TAGS = frozenset((None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
 _SKIP = object()
 """The pending key of a duplicate: its value is read and dropped."""
+_BAD = object()
+"""A value that could not be read (an impossible date): it is left out, its key path kept."""
+
+
+def _nfc(text: str) -> str:
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 @dataclass
@@ -139,6 +165,8 @@ class _Builder:
         self.budget = MAX_NODES
         self.root: Any = None
         self.documents = 0
+        self.stopped = False
+        """A problem left the rest of the file unread."""
 
     def build(self, text: str) -> Any:
         loader = _LOADER(text)
@@ -152,10 +180,12 @@ class _Builder:
                 self._problem(mark, f"nested more than {MAX_DEPTH} levels deep")
             else:
                 self._problem(mark, f"YAML syntax error: {reason}")
+            self.stopped = True
         except yaml.YAMLError as exc:
             self.problems.append(Problem(Location(self.source.path), f"YAML error: {exc}"))
+            self.stopped = True
         except _Stop:
-            pass
+            self.stopped = True
         finally:
             loader.dispose()
         return self.root
@@ -196,15 +226,17 @@ class _Builder:
         if tag in (None, "!"):
             tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _STR:  # most content is text
-            return event.value
+            return _nfc(event.value)
         if tag == _MERGE and self.stack and self.stack[-1].key is None:
             self._problem(
                 event.start_mark, "YAML merge keys (`<<`) are not supported; write the keys out"
             )
             return _SKIP
         if tag not in _SCALAR_TAGS:
-            self._problem(event.start_mark, f"unknown tag `{tag}`; tags are not used")
-            return None
+            self._problem(
+                event.start_mark, f"unknown tag `{tag}`; tags are not used", self._value_path()
+            )
+            return _BAD
         node = yaml.ScalarNode(tag, event.value, None, None, event.style)
         try:
             return loader.yaml_constructors[tag](loader, node)
@@ -214,8 +246,9 @@ class _Builder:
                 event.start_mark,
                 f"`{event.value}` is not a valid {'date' if what == 'timestamp' else what}"
                 + ("; quote it to keep it as text" if what == "timestamp" else ""),
+                self._value_path(),
             )
-            return None
+            return _BAD
 
     def _child_path(self, event: yaml.Event) -> KeyPath:
         if not self.stack:
@@ -245,16 +278,19 @@ class _Builder:
 
     def _place(self, value: Any, size: int, event: yaml.Event) -> None:
         if not self.stack:
-            self.root = value
+            self.root = None if value is _BAD else value
             return
         frame = self.stack[-1]
         frame.size += size
         if isinstance(frame.container, list):
             path = (*frame.path, len(frame.container))
             self.source.marks.setdefault(path, _mark(event.start_mark))
+            if value is _BAD:  # kept in its place, so that the items after keep theirs
+                self.source.bad.add(path)
+                value = None
             frame.container.append(value)
         elif frame.key is None:  # this value is a key
-            if value is _SKIP:
+            if value is _SKIP or value is _BAD:
                 frame.key = _SKIP
                 return
             key = value if isinstance(value, str) else str(value)
@@ -271,13 +307,27 @@ class _Builder:
             self.source.marks[(*frame.path, key)] = mark
             frame.key = key
         else:
-            if frame.key is not _SKIP:
+            if value is _BAD:
+                if frame.key is not _SKIP:
+                    self.source.bad.add((*frame.path, frame.key))
+            elif frame.key is not _SKIP:
                 frame.container[frame.key] = value
             frame.key = None
 
-    def _problem(self, mark: Any, message: str, *, stop: bool = False) -> None:
+    def _value_path(self) -> str:
+        """The key path of the scalar being read (a key's is its mapping's)."""
+        if not self.stack:
+            return ""
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            return format_path((*frame.path, len(frame.container)))
+        if frame.key is None or frame.key is _SKIP:
+            return format_path(frame.path)
+        return format_path((*frame.path, frame.key))
+
+    def _problem(self, mark: Any, message: str, path: str = "", *, stop: bool = False) -> None:
         line, column = _mark(mark) if mark is not None else (None, None)
-        self.problems.append(Problem(Location(self.source.path, line, column), message))
+        self.problems.append(Problem(Location(self.source.path, line, column, path), message))
         if stop:
             raise _Stop
 
