@@ -472,3 +472,18 @@ def test_a_card_whose_text_builds_a_huge_text_is_located_at_the_card(tmp_path):
     assert len(run.lines) == 1
     assert run.lines[0].startswith("egne/min.yaml:11:5: cards[0].question:")
     assert not (tmp_path / "k.pdf").exists()
+
+
+def test_a_content_folder_given_twice_is_read_once(tmp_path):
+    (tmp_path / "egne").mkdir()
+    (tmp_path / "egne" / "min.yaml").write_text(
+        "kind: deck\nid: min\ntitle: Min\nshort_title: Min\n"
+        "source: {publication: dialogkort, section: Egne}\n"
+        'categories:\n  - {id: a, name: A, colour: "#1D3B5A"}\n'
+        "cards:\n  - {id: k1, category: a, question: Hvad gør vi?}\n"
+    )
+    for args in (("--content", "egne", "check", "egne"),
+                 ("--content", "egne", "--content", "egne/min.yaml", "check")):  # fmt: skip
+        run = run_limited(*args, cwd=tmp_path)
+        assert run.code == 0, run.stderr
+        assert "duplicate" not in run.stderr

@@ -114,8 +114,16 @@ def check_files(
     """
     problems: list[Problem] = []
     read: list[tuple[Path, bytes]] = []
+    seen: set[Path] = set()
     for entry in paths:
         path, inside = entry if isinstance(entry, tuple) else (entry, None)
+        try:  # a file given twice (`--content cs check cs`) is one file, read once
+            real = path.resolve()
+        except (OSError, RuntimeError, ValueError):
+            real = path
+        if real in seen:
+            continue
+        seen.add(real)
         try:
             read.append((path, read_content(path, inside)))
         except ContentError as exc:
