@@ -114,16 +114,16 @@ def check_files(
     """
     problems: list[Problem] = []
     read: list[tuple[Path, bytes]] = []
-    seen: set[Path] = set()
+    once: set[Path] = set()
     for entry in paths:
         path, inside = entry if isinstance(entry, tuple) else (entry, None)
         try:  # a file given twice (`--content cs check cs`) is one file, read once
             real = path.resolve()
         except (OSError, RuntimeError, ValueError):
             real = path
-        if real in seen:
+        if real in once:
             continue
-        seen.add(real)
+        once.add(real)
         try:
             read.append((path, read_content(path, inside)))
         except ContentError as exc:
