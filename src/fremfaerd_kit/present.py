@@ -30,22 +30,30 @@ from .documents import MAX_SLIDES
 from .fonts import web_font
 from .frontmatter import Look
 from .library import Library
-from .schedule import Schedule, rest
+from .schedule import Schedule, SlotBounds, day_bounds, rest
 from .templating import fill, filler, render
 
 
 def _slot(
-    library: Library, schedule: Schedule, index: int, vars: Mapping[str, str]
+    library: Library,
+    schedule: Schedule,
+    index: int,
+    vars: Mapping[str, str],
+    bounds: SlotBounds,
 ) -> dict[str, Any]:
     slot = schedule.slots[index]
     block = slot.block
+    # The bounds the page keeps when it moves a remainder or gives five minutes more or less.
+    kept = {"least": bounds.least, "most": bounds.most, "ceiling": bounds.ceiling}
     if block is None:
-        return {"title": None, "minutes": slot.minutes, "start": slot.start}
+        return {"title": None, "minutes": slot.minutes, "start": slot.start, **kept}
     tool = schedule.tool
     out: dict[str, Any] = {
+        "id": block.id,
         "title": fill(block.title, vars) + (" *" if tool.agenda.marked(block) else ""),
         "minutes": slot.minutes,
         "start": slot.start,
+        **kept,
         "facilitatorOnly": block.facilitator_only,
         "notes": [fill(n, vars) for n in block.notes],
         "questions": [fill(q, vars) for q in block.questions],
@@ -126,7 +134,10 @@ def facilitator_data(
         "closing": fill(tool.meeting.closing_question, vars)
         if tool.meeting.closing_question
         else None,
-        "slots": [_slot(library, schedule, i, vars) for i in range(len(schedule.slots))],
+        "slots": [
+            _slot(library, schedule, i, vars, bounds)
+            for i, bounds in enumerate(day_bounds(schedule))
+        ],
         "rest": [
             {"least": r.least, "step": r.step, "lengths": [list(row) for row in r.lengths]}
             for r in fits
