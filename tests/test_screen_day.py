@@ -275,3 +275,147 @@ def test_a_rehearsal_hours_before_leaves_the_meeting_untouched(day: Screen) -> N
     seen = day.check()
     assert seen["status"] == "Slutter til tiden kl. 15:30."
     assert seen["span"] == "13:00–13:15 · 15 min"
+
+
+# --- keys mean the same wherever the focus is -------------------------------------------------
+
+
+def focused(page: Page) -> str:
+    return str(
+        page.driver.execute_script(
+            "return document.activeElement.id || document.activeElement.tagName"
+        )
+    )
+
+
+def test_after_a_mouse_click_space_pauses_and_enter_does_nothing(day: Screen) -> None:
+    page = day.page
+    page.click("start")  # the mouse: Start
+    day.set(5)
+    page.click("next-button")  # the mouse: on to the group work
+    title = day.read()["title"]
+    assert focused(page) == "BODY"
+    page.press(" ")  # Space pauses; it did skip the group work, re-firing Næste
+    seen = day.read()
+    assert seen["title"] == title and "uret står stille" in str(seen["status"])
+    page.press("Enter")
+    assert day.read()["title"] == title
+    page.press(" ")
+    assert "uret står stille" not in str(day.read()["status"])
+    # From the keyboard, a button keeps its focus and Enter is its own, as always.
+    before = day.read()["span"]
+    assert before == "13:05–13:40 · 35 min"
+    page.driver.execute_script("document.getElementById('plus').focus()")
+    page.press("Enter")
+    assert day.read()["span"] == "13:05–13:45 · 40 min"
+    page.press(" ")  # and Space still pauses
+    assert "uret står stille" in str(day.read()["status"])
+
+
+@pytest.fixture(scope="module")
+def cards_screen(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cards") / "kort.html"
+    result = run_kit("present", "vaerktoej2", "--deck", "dialogkort", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+CHOSEN = "return ['category-choice', 'order-choice'].map(id => document.getElementById(id).value)"
+
+
+def test_in_the_card_mode_a_focused_choice_takes_no_key(page: Page, cards_screen: Path) -> None:
+    page.open(cards_screen, at(0))
+    page.press("k")
+    page.press("ArrowRight")  # past the instruction card, which the page keys would scroll
+    page.press("ArrowRight")
+    for control in ("category-choice", "deck-choice", "order-choice", "warmup-choice"):
+        page.driver.execute_script("document.getElementById(arguments[0]).focus()", control)
+        choice = page.driver.execute_script(CHOSEN)
+        before = page.text("card-count")
+        page.press("PageDown")  # a clicker: the next card, not another category
+        assert page.text("card-count") != before, control
+        page.press("PageUp")
+        assert page.text("card-count") == before, control
+        assert focused(page) == control
+        assert choice == page.driver.execute_script(CHOSEN)
+    page.press("K")  # with the warm-up toggle focused: back to the agenda
+    assert page.driver.execute_script("return document.getElementById('card-view').hidden")
+    page.press("k")
+    page.driver.execute_script("document.getElementById('warmup-choice').focus()")
+    page.press("Enter")  # Enter is the focused toggle's own: the warm-up goes
+    assert (
+        page.driver.execute_script(
+            "return document.getElementById('warmup-choice').getAttribute('aria-pressed')"
+        )
+        == "false"
+    )
+
+
+_IN_VIEW = """
+const box = document.getElementById(arguments[0]);
+const frame = box.getBoundingClientRect();
+const parts = [...document.querySelectorAll(arguments[1])].map(e => e.getBoundingClientRect())
+  .filter(r => r.height > 0);  // not what is hidden
+return {
+  top: box.scrollTop, height: box.clientHeight,
+  first: Math.min(...parts.map(r => r.top)) - frame.top + box.scrollTop,
+  last: Math.max(...parts.map(r => r.bottom)) - frame.top + box.scrollTop,
+  wide: Math.max(...parts.map(r => r.right)) <= frame.right + 1
+    && box.scrollWidth <= box.clientWidth,
+};
+"""
+
+
+def read_through(page: Page, box: str, parts: str, kicker: str) -> None:
+    """Press PageDown until the box has shown every line of its parts: each part lies
+    within the width, and the views seen cover its whole height, without `kicker` changing
+    on the way (the clicker scrolls first, and moves on only at the bottom)."""
+    before = page.text(kicker)
+    seen: list[tuple[float, float]] = []
+    for _ in range(30):
+        view = page.driver.execute_script(_IN_VIEW, box, parts)
+        assert view["wide"], view
+        seen.append((view["top"], view["top"] + view["height"]))
+        if view["top"] + view["height"] >= view["last"] - 1:
+            break
+        page.press("PageDown")
+        assert page.text(kicker) == before, "moved on before the end was shown"
+    reached = view["first"]
+    for top, bottom in sorted(seen):
+        assert top <= reached + 1, ("a part was never shown", seen, view)
+        reached = max(reached, bottom)
+    assert reached >= view["last"] - 1, (seen, view)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)])
+def test_the_clicker_scrolls_a_long_block_before_it_moves_on(
+    page: Page, screen: Path, size: tuple[int, int]
+) -> None:
+    """Every line of every block comes into view by the clicker's page keys alone."""
+    page.open(screen, at(0), size=size)
+    page.press(" ")
+    slots = len(fit_of(page))
+    for index in range(slots):
+        assert page.text("block-kicker") == f"Punkt {index + 1} af {slots}"
+        read_through(page, "current", "#current > *, #block-content > *", "block-kicker")
+        page.press("PageDown")
+        if index < slots - 1:
+            assert page.text("block-kicker") == f"Punkt {index + 2} af {slots}", (index, size)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)])
+def test_the_instruction_card_is_read_to_its_last_step(
+    page: Page, cards_screen: Path, size: tuple[int, int]
+) -> None:
+    page.open(cards_screen, at(0), size=size)
+    page.press("k")
+    assert page.text("card-band") == "Vejledning"
+    read_through(page, "card-body", "#card-body > *", "card-count")
+    page.press("PageDown")
+    assert page.text("card-band") == "Opvarmning"
+
+
+def fit_of(page: Page) -> list[object]:
+    return list(page.driver.execute_script(
+        "return JSON.parse(document.getElementById('kit-data').textContent).slots"
+    ))  # fmt: skip

@@ -253,7 +253,7 @@ function drawContent(index) {
   const slot = slots[index];
   const box = $("block-content");
   box.replaceChildren();
-  $("current").scrollTop = 0;
+  if (shown !== (state.done ? -1 : index)) $("current").scrollTop = 0; // a new block: its top
   if (state.done) {
     if (data.closing) { box.append(el("p", words.closing), el("p", "”" + data.closing + "”", "closing")); }
     return;
@@ -354,8 +354,15 @@ function render(all) {
   document.body.classList.toggle("cards", state.view === "cards");
   $("card-view").hidden = state.view !== "cards";
   if (all) drawCard();
+  showMore();
   listeners.render.forEach((fn) => fn(all));
 }
+function showMore() {
+  // Said where a block is longer than the screen: the clicker's Page Down scrolls it.
+  const box = $("current");
+  $("more").hidden = state.view === "cards" || box.scrollHeight - box.clientHeight - box.scrollTop <= 2;
+}
+$("current").addEventListener("scroll", showMore);
 
 // --- the card mode ---------------------------------------------------------------------------
 function deck() { return data.decks[state.cards.deck] || data.decks[0]; }
