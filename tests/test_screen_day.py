@@ -419,3 +419,119 @@ def fit_of(page: Page) -> list[object]:
     return list(page.driver.execute_script(
         "return JSON.parse(document.getElementById('kit-data').textContent).slots"
     ))  # fmt: skip
+
+
+# --- two windows, two roles ----------------------------------------------------------------
+
+
+VISIBLE = """
+return arguments[0].map(sel => [...document.querySelectorAll(sel)].some(e => {
+  const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+    && (!e.closest('[hidden]'));
+}));
+"""
+FACILITATOR_ONLY = ["#start", "#next-button", "#reset", "#status", "#timeline", ".for-facilitator"]
+
+
+def test_the_projector_and_the_facilitator_keep_in_step(page: Page, screen: Path) -> None:
+    driver = page.driver
+    page.open(screen, at(0))
+    facilitator = driver.current_window_handle
+    projector = page.open_window(screen.as_uri() + "#projektor", at(0))
+
+    def both(minutes: float) -> None:
+        for window in (facilitator, projector):
+            driver.switch_to.window(window)
+            page.set_now(at(minutes))
+
+    def read(window: str) -> tuple[str, str, str, str]:
+        driver.switch_to.window(window)
+        return (page.text("block-title"), page.text("block-span"), page.text("countdown"),
+                page.text("block-content"))  # fmt: skip
+
+    # The projector shows the block, its questions and the countdown, and nothing of the
+    # facilitator's: no controls, notes, status or agenda.
+    driver.switch_to.window(projector)
+    assert driver.title.startswith("Projektor – ")
+    assert driver.execute_script(VISIBLE, FACILITATOR_ONLY) == [False] * len(FACILITATOR_ONLY)
+    driver.switch_to.window(facilitator)
+    assert driver.execute_script(VISIBLE, FACILITATOR_ONLY) == [True] * len(FACILITATOR_ONLY)
+
+    page.press(" ")  # Start, in the facilitator's window
+    both(2)
+    assert read(projector)[:3] == read(facilitator)[:3]
+    assert "Gør klart" in read(facilitator)[3] and "Gør klart" in read(projector)[3]
+    driver.switch_to.window(projector)
+    assert driver.execute_script(VISIBLE, [".for-facilitator"]) == [False]
+
+    both(16)
+    driver.switch_to.window(projector)
+    page.press("PageDown")  # the clicker, with the projector's window in front
+    seen = read(projector)
+    assert seen[0] == "Gruppearbejde 1: Kortlæg kerneopgaver"
+    assert read(facilitator)[:3] == seen[:3]
+    assert "Hvilke kerneopgaver har I i vores hverdag?" in seen[3]
+
+    page.press("+")  # five minutes more, from the projector's window
+    assert read(facilitator)[1] == read(projector)[1]
+    driver.switch_to.window(facilitator)
+    page.press(" ")  # a pause, from the facilitator's
+    both(20)
+    assert read(projector)[2] == read(facilitator)[2]  # both countdowns stand still
+
+    # Blank: the projector goes black; the facilitator's window says so and keeps working.
+    driver.switch_to.window(projector)
+    page.press("b")
+    assert driver.execute_script(VISIBLE, ["#blank-screen"]) == [True]
+    driver.switch_to.window(facilitator)
+    assert driver.execute_script(VISIBLE, ["#blank-screen", "#blanked"]) == [False, True]
+    page.press(".")  # a clicker's blank key: back
+    driver.switch_to.window(projector)
+    assert driver.execute_script(VISIBLE, ["#blank-screen"]) == [False]
+
+    # The card mode, from the facilitator's window, on the projector without its choices.
+    driver.switch_to.window(facilitator)
+    page.press("k")
+    driver.switch_to.window(projector)
+    assert driver.execute_script(VISIBLE, ["#card", ".card-tools", ".card-nav"]) == [
+        True, False, False,
+    ]  # fmt: skip
+    serious = [v for v in page.axe() if v.get("impact") in ("serious", "critical")]
+    assert serious == []
+    driver.close()
+    driver.switch_to.window(facilitator)
+
+
+def test_the_clicker_in_the_facilitators_window_scrolls_the_projector(
+    page: Page, screen: Path
+) -> None:
+    """Where the room reads decides: Page Down turns the projector's pages, then moves on."""
+    driver = page.driver
+    page.open(screen, at(0), size=(1280, 720))
+    facilitator = driver.current_window_handle
+    projector = page.open_window(screen.as_uri() + "#projektor", at(0), size=(1024, 768))
+    driver.switch_to.window(facilitator)
+    page.press(" ")
+    page.press("ArrowRight")  # the first group work, with its two TIP boxes
+    driver.switch_to.window(projector)
+    needed = driver.execute_script(
+        "const b = document.getElementById('current');"
+        "return Math.ceil((b.scrollHeight - b.clientHeight) / (b.clientHeight * 0.8))"
+    )
+    assert needed >= 1
+    driver.switch_to.window(facilitator)
+    tops = []
+    for _ in range(needed):
+        page.press("PageDown")
+        driver.switch_to.window(projector)
+        tops.append(driver.execute_script("return document.getElementById('current').scrollTop"))
+        assert page.text("block-kicker") == "Punkt 2 af 7"
+        driver.switch_to.window(facilitator)
+    assert tops == sorted(tops) and tops[0] > 0 and len(set(tops)) == len(tops)
+    page.press("PageDown")
+    driver.switch_to.window(projector)
+    assert page.text("block-kicker") == "Punkt 3 af 7"
+    assert driver.execute_script("return document.getElementById('current').scrollTop") == 0
+    driver.close()
+    driver.switch_to.window(facilitator)

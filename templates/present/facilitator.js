@@ -141,6 +141,7 @@ function enter(j) {
   Object.assign(state, { cur: j, curStart: t, curEnd: plan.end, rest: plan.rest, paused: null,
                          pausedFor: 0, done: false });
   state.seen[j] = true;
+  state.scroll = 0;
   log("enter", { slot: j, minutes: lengthNow() });
 }
 function start() {
@@ -156,7 +157,7 @@ function next() {
   if (state.done) return;
   leave();
   if (state.cur < LAST) return enter(state.cur + 1);
-  state.done = true; state.paused = null;
+  state.done = true; state.paused = null; state.scroll = 0;
   log("end", {});
 }
 function prev() {
@@ -253,7 +254,6 @@ function drawContent(index) {
   const slot = slots[index];
   const box = $("block-content");
   box.replaceChildren();
-  if (shown !== (state.done ? -1 : index)) $("current").scrollTop = 0; // a new block: its top
   if (state.done) {
     if (data.closing) { box.append(el("p", words.closing), el("p", "”" + data.closing + "”", "closing")); }
     return;
@@ -351,9 +351,13 @@ function render(all) {
   $("plus").disabled = !canLengthen(5);
   $("minus").disabled = !canLengthen(-5);
   timer.hidden = state.done;
+  document.body.classList.toggle("blank", state.blank);
+  $("blank-screen").hidden = !(state.blank && ROLE === "projector");
+  $("blanked").hidden = !state.blank || ROLE === "projector";
+  $("blank").setAttribute("aria-pressed", String(state.blank));
   document.body.classList.toggle("cards", state.view === "cards");
   $("card-view").hidden = state.view !== "cards";
-  if (all) drawCard();
+  if (all) { drawCard(); applyScroll(); }
   showMore();
   listeners.render.forEach((fn) => fn(all));
 }
@@ -399,7 +403,6 @@ function fillChoices() {
   $("order-choice").value = state.cards.order;
   $("warmup-choice").setAttribute("aria-pressed", String(state.cards.warmup));
 }
-let shownCard = null;
 function drawCard() {
   if (!data.decks.length) return;
   fillChoices();
@@ -415,7 +418,6 @@ function drawCard() {
   $("card").style.borderColor = category.colour;
   const body = $("card-body");
   body.replaceChildren();
-  if (shownCard !== card) { body.scrollTop = 0; shownCard = card; }
   if (card.guide) {
     let steps = null;
     card.guide.forEach((part) => {
@@ -439,20 +441,47 @@ function drawCard() {
   $("card-foot").textContent = d.title + " · " + words.source + " " + d.credit;
   $("card-count").textContent = say("card", { n: c.pos + 1, of: cards.length });
 }
-function cardStep(by) { state.cards.pos += by; }
-function showCards(on) { state.view = on && data.decks.length ? "cards" : "agenda"; }
+function cardStep(by) { state.cards.pos += by; state.scroll = 0; }
+function showCards(on) { state.view = on && data.decks.length ? "cards" : "agenda"; state.scroll = 0; }
 function blank() { state.blank = !state.blank; log("blank", { on: state.blank }); }
 
 // --- keys: the same meaning wherever the focus is -------------------------------------------
+// A clicker's page keys scroll a block (or card) longer than the screen before they move
+// on. The scroll is shared: state.scroll counts the pages turned in what is shown, and the
+// projector's window, where the room reads, says how many pages it needs.
+const PROJECTOR = KEY + ":projector";
 function scroller() { return state.view === "cards" ? $("card-body") : $("current"); }
-function scrolls(by) {
-  // A clicker's page keys scroll a block longer than the screen before they move on.
+function shownNow() { return state.view === "cards" ? "card:" + state.cards.deck + ":" + state.cards.pos : "slot:" + state.cur + ":" + state.done; }
+function pagesOwn() {
   const box = scroller();
-  const room = by > 0 ? box.scrollHeight - box.clientHeight - box.scrollTop : box.scrollTop;
-  if (room <= 2) return false;
-  box.scrollBy({ top: by * Math.max(40, box.clientHeight * 0.8), behavior: "instant" });
+  const over = box.scrollHeight - box.clientHeight;
+  return over <= 2 ? 0 : Math.ceil(over / (box.clientHeight * 0.8));
+}
+function projectorPages() {
+  try {
+    const seen = JSON.parse(localStorage.getItem(PROJECTOR));
+    if (seen && seen.shown === shownNow()) return seen.pages;
+  } catch (e) { /* no projector window */ }
+  return null;
+}
+function pages() { const theirs = ROLE === "facilitator" ? projectorPages() : null; return theirs === null ? pagesOwn() : theirs; }
+function scrolls(by) {
+  const turned = (state.scroll || 0) + by;
+  if (turned < 0 || turned > pages()) return false;
+  state.scroll = turned;
   return true;
 }
+function applyScroll() {
+  const box = scroller();
+  const over = Math.max(0, box.scrollHeight - box.clientHeight);
+  const turned = state.scroll || 0;
+  const theirs = ROLE === "facilitator" ? projectorPages() : null;
+  box.scrollTop = theirs ? (over * Math.min(turned, theirs)) / theirs : Math.min(over, turned * box.clientHeight * 0.8);
+  if (ROLE === "projector") {
+    try { localStorage.setItem(PROJECTOR, JSON.stringify({ shown: shownNow(), pages: pagesOwn() })); } catch (e) { /* ignore */ }
+  }
+}
+window.addEventListener("pagehide", () => { if (ROLE === "projector") try { localStorage.removeItem(PROJECTOR); } catch (e) { /* ignore */ } });
 function forward() { if (state.view === "cards") cardStep(1); else next(); }
 function back() { if (state.view === "cards") cardStep(-1); else prev(); }
 const keys = {
@@ -514,7 +543,9 @@ button("reset", act(() => {
   if (state.started !== null) log("reset", {});
   state = Object.assign(fresh(), { cards: state.cards });
 }));
-button("projector", () => { window.open(location.href.split("#")[0] + "#projektor", "fremfaerd-kit-projektor"); });
+function openProjector() { window.open(location.href.split("#")[0] + "#projektor", "fremfaerd-kit-projektor"); }
+button("projector", openProjector);
+if (ROLE === "facilitator") Object.assign(keys, { p: openProjector, P: openProjector });
 function fullScreen() {
   if (document.fullscreenElement) document.exitFullscreen();
   else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
@@ -526,6 +557,7 @@ document.addEventListener("fullscreenchange", () => {
 // The other window (projector or facilitator) acted: show the same.
 window.addEventListener("storage", (event) => {
   if (event.key === KEY || event.key === null) { state = load(); if (tick()) save(); render(true); }
+  else if (event.key === PROJECTOR && ROLE === "facilitator") applyScroll();
 });
 document.body.classList.add(ROLE);
 if (ROLE === "projector") document.title = words.projectorTitle + " – " + document.title;
