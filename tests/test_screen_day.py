@@ -535,3 +535,276 @@ def test_the_clicker_in_the_facilitators_window_scrolls_the_projector(
     assert driver.execute_script("return document.getElementById('current').scrollTop") == 0
     driver.close()
     driver.switch_to.window(facilitator)
+
+
+# --- capture: what the groups said, kept --------------------------------------------------------
+
+
+def typed(page: Page, text: str) -> None:
+    """Text typed on the keyboard, into whatever has the focus."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(page.driver).send_keys(text).perform()
+
+
+def lists(page: Page) -> dict[str, list[str]]:
+    """The capture panel's lists: heading → items (without their delete buttons)."""
+    rows = page.driver.execute_script(
+        "const out = []; let head = null;"
+        "for (const e of document.getElementById('note-lists').children) {"
+        "  if (e.tagName === 'H3') head = e.textContent;"
+        "  else out.push([head, [...e.querySelectorAll('li > span')].map(s => s.textContent)]); }"
+        "return out;"
+    )
+    return {head: items for head, items in rows}
+
+
+def downloads_to(page: Page, folder: Path) -> None:
+    page.driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)}
+    )
+
+
+def wait_for_file(folder: Path, pattern: str = "*.json") -> Path:
+    import time as clock
+
+    for _ in range(100):
+        found = [p for p in folder.glob(pattern) if not p.name.endswith(".crdownload")]
+        if found:
+            return max(found, key=lambda p: p.stat().st_mtime)
+        clock.sleep(0.1)
+    raise AssertionError(f"nothing downloaded to {folder}")
+
+
+CHOOSE_BLOCK = """
+const s = document.getElementById('note-block'); s.value = arguments[0];
+s.dispatchEvent(new Event('change'));
+"""
+Q1 = "Spørgsmål 1: Hvilke kerneopgaver har I i vores hverdag? (Post-its)"
+Q2 = "Spørgsmål 2: Hvilke af dem bliver påvirket af den nye teknologi?"
+
+
+def test_capture_by_keyboard_while_the_post_its_are_read(day: Screen, tmp_path: Path) -> None:
+    page = day.page
+    page.press(" ")
+    day.set(15)
+    page.press("ArrowRight")  # the first group work
+    page.press("n")  # N: write
+    assert focused(page) == "note-text"
+    typed(page, "2: Borgeren får mere privatliv, kan klare sig selv\n")
+    typed(page, "3. Bad og personlig pleje\n")
+    status = day.read()["status"]
+    page.press("ArrowDown")  # the next question
+    typed(page, "Rengøring af toilettet tager kortere tid\n")
+    for _ in range(2):  # past the third question: the decisions
+        page.press("ArrowDown")
+    typed(page, "Vi prøver vasketoilettet hos to borgere\n")
+    page.press("ArrowDown")  # the parking lot
+    typed(page, "Hvem betaler vandregningen?\n")
+    page.press("ArrowDown")  # the facilitator's own notes
+    typed(page, "Gruppe 1 var stille – spørg dem først næste gang\n")
+    # Typing took no key from the screen: neither k, space, +, nor the letters of a word.
+    assert (
+        day.read()["status"] == status
+        and day.read()["title"] == "Gruppearbejde 1: Kortlæg kerneopgaver"
+    )
+    assert lists(page) == {
+        Q1: ["Gruppe 2: Borgeren får mere privatliv, kan klare sig selv",
+             "Gruppe 3: Bad og personlig pleje"],
+        Q2: ["Rengøring af toilettet tager kortere tid"],
+        "Beslutninger": ["Vi prøver vasketoilettet hos to borgere"],
+        "Mødeleders egne noter (ikke i deltagernes referat)": [
+            "Gruppe 1 var stille – spørg dem først næste gang"],
+        "Parkeringsplads": ["Hvem betaler vandregningen?"],
+    }  # fmt: skip
+    # The clicker still works while typing: Page Down moves on, the text stays where it was.
+    typed(page, "halvt skrevet")
+    for _ in range(10):  # the group work is longer than the screen: its pages, then on
+        page.press("PageDown")
+        if day.read()["title"] != "Gruppearbejde 1: Kortlæg kerneopgaver":
+            break
+    assert day.read()["title"] == "Opsamling i plenum"
+    assert focused(page) == "note-text"
+    assert page.driver.execute_script("return document.getElementById('note-text').value") == (
+        "halvt skrevet"
+    )
+    page.press("Escape")
+    assert focused(page) == "BODY"
+    # A reload loses nothing; Nulstil resets the clock and keeps the notes.
+    page.driver.refresh()
+    page.driver.execute_script(CHOOSE_BLOCK, "gruppearbejde-1")
+    assert lists(page)[Q2] == ["Rengøring af toilettet tager kortere tid"]
+    page.click("reset")
+    page.driver.switch_to.alert.accept()
+    page.driver.execute_script(CHOOSE_BLOCK, "gruppearbejde-1")
+    assert lists(page)[Q2] == ["Rengøring af toilettet tager kortere tid"]
+    # Slet noter deletes them, and only them.
+    page.click("notes-delete")
+    page.driver.switch_to.alert.accept()
+    assert lists(page) == {}
+
+
+def ctrl(page: Page, key: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(page.driver).key_down("\ue009").send_keys(key).key_up("\ue009").perform()
+
+
+def photo_with_exif(path: Path) -> None:
+    """A phone's photo: 400×200 as stored, EXIF orientation 6 (turn 90° clockwise to see
+    it upright), GPS coordinates and a camera name; red at the stored top-left corner."""
+    from PIL import Image
+
+    image = Image.new("RGB", (400, 200), "white")
+    image.paste((220, 0, 0), (0, 0, 60, 60))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x0110] = "Telefon X"
+    exif[0x8825] = {1: "N", 2: (55.0, 40.0, 12.0), 3: "E", 4: (12.0, 34.0, 5.0)}
+    image.save(path, "JPEG", exif=exif.tobytes(), quality=92)
+
+
+def test_notes_saved_with_one_key_loaded_again_and_photos_cleaned(
+    day: Screen, tmp_path: Path
+) -> None:
+    import base64
+    import io
+    import json
+
+    from PIL import Image
+
+    page = day.page
+    downloads = tmp_path / "hentet"
+    downloads.mkdir()
+    downloads_to(page, downloads)
+    page.press(" ")
+    day.set(16)
+    page.press("ArrowRight")
+    page.press("n")
+    typed(page, "1: Medicinhåndtering\n")
+    page.press("Escape")  # out of the text field: the arrows are the screen's again
+    # A photo of the flipover, added to the group work.
+    picture = tmp_path / "flipover.jpg"
+    photo_with_exif(picture)
+    page.driver.find_element("id", "photo-file").send_keys(str(picture))
+    page.driver.execute_script("return 0")
+    for _ in range(50):
+        if page.driver.execute_script("return document.querySelectorAll('#photo-list img').length"):
+            break
+        page.driver.execute_script("return new Promise(r => setTimeout(r, 100))")
+    image_url = page.driver.execute_script("return document.querySelector('#photo-list img').src")
+    assert image_url.startswith("data:image/jpeg;base64,")
+    stored = base64.b64decode(image_url.split(",", 1)[1])
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (200, 400)  # turned upright
+        assert dict(image.getexif()) == {} and "exif" not in image.info
+        red, white = image.getpixel((190, 10)), image.getpixel((10, 10))
+        assert red[0] > 180 > red[1] and min(white) > 200  # the red corner now at the top right
+    assert b"Telefon X" not in stored and b"GPS" not in stored
+    # To the closing block: an agreement and the next meeting.
+    for _ in range(5):
+        page.press("ArrowRight")
+    assert page.driver.execute_script(VISIBLE, ["#agreements"]) == [True]
+    page.driver.find_element("id", "agreement-what").click()
+    typed(page, "Afprøvning hos to borgere\tBente (teamleder)\tinden 1. februar\n")
+    page.driver.execute_script(
+        "for (const [id, v] of [['follow-date', '2027-01-12'], ['follow-start', '13:00'],"
+        " ['follow-minutes', '60'], ['follow-place', 'Mødelokale 2']]) {"
+        " const e = document.getElementById(id); e.value = v;"
+        " e.dispatchEvent(new Event('change')); }"
+    )
+    assert page.text("saved-at").startswith("Ikke gemt i fil endnu.")
+    day.set(150)
+    ctrl(page, "s")  # one key: the notes file
+    saved = wait_for_file(downloads)
+    assert saved.name == "noter-workshop-om-kerneopgaver-og-kernefaglighed-2026-12-07.json"
+    assert page.text("saved-at").startswith("Gemt i fil kl. 15:30.")
+    notes = json.loads(saved.read_bytes())
+    assert (notes["schema"], notes["version"]) == ("fremfaerd-kit/noter", 1)
+    group_work = next(b for b in notes["blocks"] if b["id"] == "gruppearbejde-1")
+    assert group_work["points"] == [{"question": 0, "group": 1, "text": "Medicinhåndtering"}]
+    assert group_work["photos"][0]["image"] == image_url
+    assert notes["agreements"] == [
+        {
+            "what": "Afprøvning hos to borgere",
+            "who": "Bente (teamleder)",
+            "when": "inden 1. februar",
+        }
+    ]
+    assert notes["followUp"] == {"date": "2027-01-12", "start": "13:00", "minutes": 60,
+                                 "place": "Mødelokale 2"}  # fmt: skip
+    events = [(e["event"], e.get("block")) for e in notes["log"]]
+    assert events[:4] == [("start", None), ("enter", "velkomst"), ("leave", "velkomst"),
+                          ("enter", "gruppearbejde-1")]  # fmt: skip
+    assert notes["log"][3]["at"] == "2026-12-07T13:16:00+01:00"
+    # Deleted, then loaded again from the file.
+    page.click("notes-delete")
+    page.driver.switch_to.alert.accept()
+    assert (
+        page.driver.execute_script("return document.querySelectorAll('#agreement-rows tr').length")
+        == 0
+    )
+    page.driver.find_element("id", "notes-file").send_keys(str(saved))
+    for _ in range(50):
+        try:
+            page.driver.switch_to.alert.accept()
+            break
+        except Exception:
+            page.driver.execute_script("return new Promise(r => setTimeout(r, 100))")
+    rows = page.driver.execute_script(
+        "return [...document.querySelectorAll('#agreement-rows tr')]"
+        ".map(r => r.children[0].textContent)"
+    )
+    assert rows == ["Afprøvning hos to borgere"]
+    page.driver.execute_script(CHOOSE_BLOCK, "gruppearbejde-1")
+    assert lists(page)[Q1] == ["Gruppe 1: Medicinhåndtering"]
+    serious = [v for v in page.axe() if v.get("impact") in ("serious", "critical")]
+    assert serious == [], serious
+
+
+def test_what_happens_in_the_projectors_window_is_logged_in_the_notes(
+    page: Page, screen: Path
+) -> None:
+    driver = page.driver
+    page.open(screen, at(0))
+    facilitator = driver.current_window_handle
+    projector = page.open_window(screen.as_uri() + "#projektor", at(0))
+    page.press(" ")  # Start, in the projector's window
+    page.set_now(at(14))
+    page.press("ArrowRight")
+    driver.switch_to.window(facilitator)
+    page.set_now(at(14))
+    page.press("n")
+    typed(page, "2: Planlægning af ruter\n")
+    driver.switch_to.window(projector)
+    page.set_now(at(20))
+    page.press(" ")  # a pause, from the clicker
+    driver.switch_to.window(facilitator)
+    page.set_now(at(20))
+    notes = driver.execute_script(
+        "for (let i = 0; i < localStorage.length; i++) { const k = localStorage.key(i);"
+        " if (k.startsWith('fremfaerd-kit-noter:') && !k.includes(':log:'))"
+        "   return JSON.parse(localStorage.getItem(k)); }"
+    )
+    assert [e["event"] for e in notes["log"]] == ["start", "enter", "leave", "enter", "pause"]
+    assert notes["blocks"][1]["points"] == [
+        {"question": 0, "group": 2, "text": "Planlægning af ruter"}
+    ]
+    assert not driver.execute_script(
+        "return Object.keys(localStorage).filter(k => k.includes(':log:'))"
+    )
+    driver.switch_to.window(projector)
+    driver.close()
+    driver.switch_to.window(facilitator)
+
+
+def test_a_note_the_referat_could_not_print_is_refused_where_it_is_typed(day: Screen) -> None:
+    page = day.page
+    page.press("n")
+    typed(page, "2: Godt arbejde 👍 שלום\n")
+    assert lists(page) == {}
+    assert page.text("note-problem") == "Referatet kan ikke skrive 👍 ש ל ו ם: skriv det med ord."
+    page.driver.execute_script("document.getElementById('note-text').value = ''")
+    typed(page, "2: Godt arbejde – 10 % færre skridt\n")
+    assert lists(page) == {"Pointer": ["Gruppe 2: Godt arbejde – 10 % færre skridt"]}
+    assert page.text("note-problem") == ""

@@ -210,8 +210,9 @@ def plan_kit(
     say("mødelederskærm")
     picks = [(c.id, c.selection) for c in spec.decks]
     screen = facilitator_html(
-        library, schedule, picks, variables=variables, templates=templates, look=look
-    )
+        library, schedule, picks, variables=variables, templates=templates, look=look,
+        groups=spec.groups,
+    )  # fmt: skip
     files.append(KitFileOut("facilitator.html", "screen", screen, 0))
 
     say("index")

@@ -848,6 +848,10 @@ def present_command(
     day: DateOption = None,
     decks: DeckOption = None,
     variables: SetOption = None,
+    groups: Annotated[
+        int,
+        typer.Option("--groups", metavar="N", help="Groups the notes are tagged with (1 … N)."),
+    ] = 3,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -860,9 +864,12 @@ def present_command(
 ) -> None:
     """The facilitator screen: one HTML file that runs the agenda on the day."""
     from .decks import Selection
+    from .documents import MAX_GROUPS
     from .present import facilitator_html
     from .schedule import fit
 
+    if not 1 <= groups <= MAX_GROUPS:
+        raise InputError(f"--groups {groups}: give a number from 1 to {MAX_GROUPS}")
     library = _library()
     for deck_id in decks or ():
         library.deck(deck_id)  # an unknown deck is an error before anything is made
@@ -871,7 +878,9 @@ def present_command(
         typer.echo(one_line(f"kit: warning: {warning}"), err=True)
     picks = [(d, Selection()) for d in (decks if decks else library.decks)]
     target = _target(output, f"{tool_id}-moedeleder.html")
-    data = facilitator_html(library, schedule, picks, variables=_variables(variables))
+    data = facilitator_html(
+        library, schedule, picks, variables=_variables(variables), groups=groups
+    )
     _deliver(
         target,
         data,

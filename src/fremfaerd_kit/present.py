@@ -27,7 +27,7 @@ from .decks import (
     show_deck,
 )
 from .documents import MAX_SLIDES
-from .fonts import web_font
+from .fonts import printable_ranges, web_font
 from .frontmatter import Look
 from .library import Library
 from .schedule import Schedule, SlotBounds, day_bounds, rest
@@ -112,11 +112,16 @@ def _deck(shown: ShownDeck) -> dict[str, Any]:
     }
 
 
+GROUPS = 3
+"""Groups a meeting has where no kit file says (the kit file's own default)."""
+
+
 def facilitator_data(
     library: Library,
     schedule: Schedule,
     decks: Sequence[tuple[str, Selection]] = (),
     variables: Mapping[str, str] | None = None,
+    groups: int = GROUPS,
 ) -> dict[str, Any]:
     """Everything the page shows and looks up, as plain data (it is embedded as JSON)."""
     vars = dict(variables or {})
@@ -124,6 +129,8 @@ def facilitator_data(
     fits = [rest(schedule, i) for i in range(len(schedule.slots))]
     return {
         "title": vars.get("titel") or tool.meeting.title,
+        "toolId": tool.id,
+        "groups": groups,
         "tool": tool.label,
         "toolTitle": tool.title,
         "place": " · ".join(v for v in (vars.get("kommune"), vars.get("arbejdsplads")) if v),
@@ -150,6 +157,8 @@ def facilitator_data(
             if len(library.deck(deck_id).cards) <= MAX_SLIDES
         ],
         "credit": library.publications[tool.source.publication].credit,
+        # What a typed note may hold: the characters the referat's font prints.
+        "printable": printable_ranges(),
     }
 
 
@@ -172,9 +181,10 @@ def facilitator_html(
     variables: Mapping[str, str] | None = None,
     templates: Iterable[Path] = (),
     look: Look | None = None,
+    groups: int = GROUPS,
 ) -> bytes:
-    """The facilitator screen as one HTML file."""
-    data = facilitator_data(library, schedule, decks, variables)
+    """The facilitator screen as one HTML file (`groups`: the numbers notes are tagged with)."""
+    data = facilitator_data(library, schedule, decks, variables, groups)
     look = look or Look()
     page = render(
         "present/facilitator.html.j2",

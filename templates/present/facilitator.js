@@ -198,7 +198,7 @@ function tick() {
   if (state.started === null) return false;
   const t = now();
   if ((state.rehearsal !== null && t >= state.rehearsal) || t >= state.end + data.minutes * MIN) {
-    log("reset", { rehearsal: state.rehearsal !== null });
+    if (ROLE === "facilitator") log("reset", { rehearsal: state.rehearsal !== null });
     Object.assign(state, fresh(), { cards: state.cards, view: state.view });
     return true;
   }
