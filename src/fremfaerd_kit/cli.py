@@ -1,5 +1,6 @@
 """The `kit` command: a thin shell over the library. Each command parses, calls, prints."""
 
+import contextlib
 import os
 import signal
 import sys
@@ -1079,6 +1080,72 @@ def _summary(built: Any) -> None:
         how = f"{f.copies} × {f.sides}" if f.copies else "-"
         table.add_row(f.name, str(f.pages or "-"), f"{len(f.data) / 1024:.0f} kB", how)
     _console().print(table)
+
+
+@app.command("referat")
+@reports_errors
+def referat_command(
+    notes_file: Annotated[
+        Path,
+        typer.Argument(metavar="NOTES", help="The notes file the facilitator screen saved."),
+    ],
+    kit_file: Annotated[
+        Path | None,
+        typer.Argument(metavar="KITFILE", help="The kit file: its header, look and content."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FOLDER",
+            help="Folder to write; default: ./referat-NAME for noter-NAME.json.",
+        ),
+    ] = None,
+) -> None:
+    """The referat of a workshop from its notes: PDF and Word, a participants' version,
+    the agreements as Excel and the next meeting as a calendar event."""
+    from .build import kit_look
+    from .errors import OutputPathError
+    from .kitfile import open_kit
+    from .notes import read_notes
+    from .output import write_all
+    from .referat import check_tool, make_referat
+
+    if kit_file is not None:
+        kit, library = open_kit(kit_file, State.content)
+        overrides = kit.templates_folder()
+        options: dict[str, Any] = {
+            "variables": kit.spec.variables_for_templates(),
+            "templates": [overrides] if overrides else [],
+            "look": kit_look(kit),
+            "paper": kit.spec.paper,
+        }
+    else:
+        library, options = _library(), {}
+    notes = read_notes(notes_file)
+    check_tool(library, notes, notes_file)
+    referat = make_referat(library, notes, **options)
+    folder = output or Path("referat-" + notes_file.stem.removeprefix("noter-"))
+    if folder.exists() and not folder.is_dir():
+        raise OutputPathError(f"{folder}: is a file; give a folder to write the referat into")
+    made = not folder.exists()
+    if made:
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise OutputPathError(f"{folder}: cannot make the folder ({exc.strerror})") from None
+    existed = {name for name, _ in referat.files if (folder / name).exists()}
+    try:
+        write_all([(folder / name, data) for name, data in referat.files])
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for name, _ in referat.files:
+        typer.echo(f"{'replaced' if name in existed else 'wrote'} {folder / name}", err=True)
+    typer.echo(f"wrote {len(referat.files)} files to {folder}{os.sep}")
 
 
 @app.command("init")

@@ -118,15 +118,23 @@ function currentBlockId() {
 }
 function targetBlock() { return chosenBlock !== null ? chosenBlock : currentBlockId(); }
 function targets(id) {
-  // Where a text can go: each question of the block, its points, decisions, own notes, and
-  // the meeting's parking lot.
+  // Where a text can go: each question of the block (or, in a plenum summary, first the
+  // questions of the group work it sums up, whose post-its are read out there), its
+  // decisions, the meeting's parking lot and the mødeleder's own notes. A key names the
+  // block and the place: "gruppearbejde-1|q0", "opsamling-1|decisions", "parking".
   if (id === null) return [{ key: "parking", label: words.parking }];
-  const block = blockOf(id);
   const out = [];
-  (block ? block.questions : []).forEach((q, i) => out.push({ key: "q" + i, label: say("question", { n: i + 1, text: q }) }));
-  if (!out.length) out.push({ key: "points", label: words.points });
-  out.push({ key: "decisions", label: words.decisions }, { key: "parking", label: words.parking },
-           { key: "notes", label: words.ownNotes });
+  const index = slots.findIndex((s) => s.id === id);
+  const before = index > 0 ? slots[index - 1] : null;
+  if (slots[index].facilitatorOnly && before && before.group && before.group.questions.length) {
+    blockOf(before.id).questions.forEach((q, i) => out.push({ key: before.id + "|q" + i, block: before.id, question: i,
+      label: before.title + " – " + say("question", { n: i + 1, text: q }) }));
+  }
+  const block = blockOf(id);
+  block.questions.forEach((q, i) => out.push({ key: id + "|q" + i, block: id, question: i, label: say("question", { n: i + 1, text: q }) }));
+  if (!block.questions.length) out.push({ key: id + "|points", block: id, question: null, label: words.points });
+  out.push({ key: id + "|decisions", block: id, label: words.decisions }, { key: "parking", label: words.parking },
+           { key: id + "|notes", block: id, label: words.ownNotes });
   return out;
 }
 let drawnFor = undefined;
@@ -144,12 +152,6 @@ function drawTargets() {
   select.replaceChildren(...targets(id).map((t) => { const o = el("option", t.label); o.value = t.key; return o; }));
   if ([...select.options].some((o) => o.value === keepKey)) select.value = keepKey;
 }
-function itemsFor(block, key) {
-  if (key === "parking") return notes.parking;
-  if (key === "decisions") return block.decisions;
-  if (key === "notes") return block.notes;
-  return block.points;
-}
 function addText() {
   const input = $("note-text");
   let text = clean(input.value);
@@ -157,13 +159,14 @@ function addText() {
   let group = $("note-group").value ? Number($("note-group").value) : null;
   const lead = /^(\d{1,2})\s*[:.)]\s*(.+)$/.exec(text); // »2: …«: group 2
   if (lead && Number(lead[1]) >= 1 && Number(lead[1]) <= data.groups) { group = Number(lead[1]); text = lead[2].trim(); }
-  const key = $("note-target").value;
-  const block = blockOf(targetBlock());
-  if (key === "parking") notes.parking.push({ text });
-  else if (!block) return;
-  else if (key === "decisions") block.decisions.push({ text });
-  else if (key === "notes") block.notes.push({ text });
-  else block.points.push({ question: key === "points" ? null : Number(key.slice(1)), group, text });
+  const target = targets(targetBlock()).find((t) => t.key === $("note-target").value);
+  if (!target) return;
+  const block = target.block ? blockOf(target.block) : null;
+  const place = target.key.split("|")[1] || target.key;
+  if (place === "parking") notes.parking.push({ text });
+  else if (place === "decisions") block.decisions.push({ text });
+  else if (place === "notes") block.notes.push({ text });
+  else block.points.push({ question: target.question, group, text });
   input.value = "";
   keep();
   drawNotes();
@@ -192,20 +195,18 @@ function drawNotes() {
     box.append(ul);
   };
   const tagged = (p) => (p.group ? say("group", { n: p.group }) + ": " : "") + p.text;
-  if (block) {
-    const asked = block.questions.map((q, i) => [say("question", { n: i + 1, text: q }), i]);
-    for (const [title, i] of asked.length ? asked : [[words.points, null]]) {
-      const here = block.points.map((p, k) => [p, k]).filter(([p]) => p.question === i);
-      list(title, here.map(([p]) => p), tagged, (n) => block.points.splice(here[n][1], 1));
-    }
-    const loose = block.points.map((p, k) => [p, k]).filter(([p]) => p.question !== null && !(p.question < block.questions.length));
-    list(words.points, loose.map(([p]) => p), tagged, (n) => block.points.splice(loose[n][1], 1));
-    list(words.decisions, block.decisions, (d) => d.text, (n) => block.decisions.splice(n, 1));
-    list(words.ownNotes, block.notes, (d) => d.text, (n) => block.notes.splice(n, 1));
+  for (const t of id === null ? [] : targets(id)) {
+    const place = t.key.split("|")[1] || t.key;
+    const of = t.block ? blockOf(t.block) : null;
+    if (place === "points" || place.startsWith("q")) {
+      const here = of.points.map((p, k) => [p, k]).filter(([p]) => p.question === t.question);
+      list(t.label, here.map(([p]) => p), tagged, (n) => of.points.splice(here[n][1], 1));
+    } else if (place === "decisions") list(t.label, of.decisions, (d) => d.text, (n) => of.decisions.splice(n, 1));
+    else if (place === "notes") list(t.label, of.notes, (d) => d.text, (n) => of.notes.splice(n, 1));
   }
   list(words.parking, notes.parking, (d) => d.text, (n) => notes.parking.splice(n, 1));
   drawAgreements(id);
-  drawPhotos(block);
+  drawPhotos(photoBlock());
 }
 
 // --- the agreements and the next meeting, in the closing block -------------------------------
@@ -269,8 +270,14 @@ async function cleanPhoto(file) {
   bitmap.close();
   return canvas.toDataURL("image/jpeg", 0.85);
 }
+function photoBlock() {
+  // Photos go with what is on the flipover: in a plenum summary, the group work's.
+  const id = targetBlock();
+  if (id === null) return null;
+  return blockOf(targets(id)[0].block || id);
+}
 async function addPhotos(files) {
-  const block = blockOf(targetBlock() || slots[LAST].id);
+  const block = photoBlock() || blockOf(slots[LAST].id);
   for (const file of files) {
     try { block.photos.push({ caption: "", image: await cleanPhoto(file) }); }
     catch (e) { window.alert(say("photoFailed", { name: file.name })); }
