@@ -464,3 +464,47 @@ def test_a_value_typed_on_the_day_is_data_everywhere(tmp_path: Path) -> None:
     assert cell.value == hostile and cell.data_type == "s"
     text = flat(pdf_text(tmp_path / "ud" / "referat.pdf"))
     assert hostile.replace("  ", " ") in text and "• - [ ] ikke en boks" in text
+
+
+# --- carried forward: the next kit ------------------------------------------------------------
+
+
+def test_the_next_kit_starts_from_what_the_workshop_found(tmp_path: Path) -> None:
+    result = run_kit("init", "naeste.yaml", "--from", str(EXAMPLE_NOTES), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "naeste.yaml").read_text(encoding="utf-8")
+    assert 'technology: "vasketoilet"' in text and 'workplace: "Hjemmeplejen Nord"' in text
+    assert "date: 2027-02-16" in text and 'start: "13:00"' in text
+    kerneopgaver = "; ".join(line.split(": ", 1)[1] for line in POINTS["opsamling-1"][0])
+    assert f'  kerneopgaver: "{kerneopgaver}"' in text
+    assert "#   Udpege fire borgere til afprøvningen – Teamleder og sygeplejerske" in text
+    check = run_kit("check", "naeste.yaml", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    build = run_kit("build", "naeste.yaml", "-q", cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    sheets = flat(pdf_text(tmp_path / "naeste" / "04-arbejdsark.pdf"))
+    assert f"Jeres kerneopgaver: {kerneopgaver}" in sheets
+    assert "Jeres fagligheder: Vurdering af huden og tegn på tryksår" in sheets
+    assert "Arbejdsplads: Hjemmeplejen Nord" in sheets
+    again = run_kit("init", "naeste.yaml", "--from", str(EXAMPLE_NOTES), cwd=tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_a_point_typed_on_the_day_is_data_in_the_next_kit_file(tmp_path: Path) -> None:
+    notes = example()
+    hostile = 'x"\\\n: {{ 7*7 }} #: [1, 2] &a *a !!python/object'
+    for block in notes["blocks"]:
+        if block["id"] == "gruppearbejde-1":
+            block["points"].insert(
+                0, {"question": 0, "group": 1, "text": hostile.replace("\n", " ")}
+            )
+    notes["parking"][0]["text"] = "slut på kommentaren? ikke uden linjeskift"
+    (tmp_path / "n.json").write_text(json.dumps(notes), encoding="utf-8")
+    result = run_kit("init", "k.yaml", "--from", "n.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    from fremfaerd_kit.kitfile import load_kit
+
+    kit = load_kit(tmp_path / "k.yaml")
+    assert kit.spec.variables["kerneopgaver"].startswith(hostile.replace("\n", " ") + "; ")
+    assert run_kit("init", "l.yaml", "--from", "nowhere.json", cwd=tmp_path).returncode == 2
+    assert not (tmp_path / "l.yaml").exists()

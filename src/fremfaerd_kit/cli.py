@@ -1124,6 +1124,7 @@ def referat_command(
     else:
         library, options = _library(), {}
     notes = read_notes(notes_file)
+    options.setdefault("variables", dict(notes.meeting.variables))
     check_tool(library, notes, notes_file)
     referat = make_referat(library, notes, **options)
     folder = output or Path("referat-" + notes_file.stem.removeprefix("noter-"))
@@ -1162,6 +1163,14 @@ def init_command(
             help="Also (or only) write a starter workbook for your own cards.",
         ),
     ] = None,
+    notes_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="NOTES",
+            help="Start the kit from a workshop's notes (the facilitator screen's file).",
+        ),
+    ] = None,
 ) -> None:
     """Write a commented starter kit file, or a starter workbook of cards, to edit."""
     from .errors import OutputPathError
@@ -1172,8 +1181,18 @@ def init_command(
         raise typer.BadParameter("give a kit file to write, or --deck FILE.xlsx")
     if deck is not None and deck.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"{deck}: name the workbook FILE.xlsx", param_hint="--deck")
+    if notes_file is not None and path is None:
+        raise typer.BadParameter("give the kit file to write: kit init NEXT.yaml --from NOTES")
     files: list[tuple[Path, bytes]] = []
-    if path is not None:
+    carried: tuple[str, ...] = ()
+    if path is not None and notes_file is not None:
+        from .carry import next_kit
+        from .notes import read_notes
+
+        made = next_kit(read_notes(notes_file))
+        files.append((path, made.text.encode("utf-8")))
+        carried = made.notes
+    elif path is not None:
         files.append((path, (templates_dir() / "kit" / "starter.yaml").read_bytes()))
     if deck is not None:
         from .readers.xlsxdeck import starter_workbook
@@ -1183,6 +1202,8 @@ def init_command(
         if target.exists() or target.is_symlink():
             raise OutputPathError(f"{target}: already exists; choose another name or remove it")
     write_all(files)
+    for note in carried:
+        typer.echo(f"kit: note: {note}", err=True)
     if path is not None:
         typer.echo(f"wrote {path}; edit it, then: kit build {path}")
     if deck is not None:

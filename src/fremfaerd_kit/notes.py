@@ -62,6 +62,8 @@ PHOTO_LIMIT = 10 * MB
 MAX_PHOTO_PIXELS = 100_000_000
 """Pixels of all photos together: fifty of the page's two million, decoded in seconds."""
 MAX_PROBLEMS = 100
+MAX_VARIABLES = 100
+"""A kit file's variables (the kit file's own limit)."""
 EVENTS = ("start", "enter", "leave", "skip", "pause", "resume", "plus", "minus", "end", "reset")
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -143,6 +145,8 @@ class Meeting:
     place: str | None = None
     day: date | None = None
     start: time | None = None
+    variables: tuple[tuple[str, str], ...] = ()
+    """The kit's variables the screen was made with (`teknologi`, `arbejdsplads`, …)."""
 
 
 @dataclass(frozen=True)
@@ -428,6 +432,7 @@ class _Check:
             value,
             "kit",
             ("title", "tool", "toolLabel", "place", "date", "start", "minutes", "groups"),
+            ("variables",),
         )
         if kit is None:
             return None
@@ -442,9 +447,28 @@ class _Check:
         start = self.clock(kit.get("start"), "kit.start")
         minutes = self.whole(kit.get("minutes"), "kit.minutes", 1, 1440)
         groups = self.whole(kit.get("groups"), "kit.groups", 1, 30)
+        variables = self.variables(kit.get("variables", {}), "kit.variables")
         if None in (title, tool, label, minutes, groups):
             return None
-        return Meeting(title, tool, label, minutes, groups, place, day, start)  # type: ignore[arg-type]
+        return Meeting(title, tool, label, minutes, groups, place, day, start, variables)  # type: ignore[arg-type]
+
+    def variables(self, value: Any, where: str) -> tuple[tuple[str, str], ...]:
+        if not isinstance(value, dict):
+            self.fail(where, f"must be an object of names and texts, not {_kind(value)}")
+            return ()
+        if len(value) > MAX_VARIABLES:
+            self.fail(where, f"has {len(value)} variables; a kit has at most {MAX_VARIABLES}")
+            return ()
+        found = []
+        for name, text in value.items():
+            at = _key(where, name)
+            if not ID.match(name) or len(name) > 64:
+                self.fail(at, "is not a variable's name (lower-case letters, digits and hyphens)")
+                continue
+            checked = self.text(text, at, MAX_TITLE)
+            if checked is not None:
+                found.append((name, checked))
+        return tuple(found)
 
     def block(self, value: Any, where: str, groups: int) -> Block | None:
         b = self.obj(

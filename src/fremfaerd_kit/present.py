@@ -134,6 +134,8 @@ def facilitator_data(
         "tool": tool.label,
         "toolTitle": tool.title,
         "place": " · ".join(v for v in (vars.get("kommune"), vars.get("arbejdsplads")) if v),
+        # Kept in the notes, so that the referat and the next kit know the meeting's own.
+        "variables": {k: v for k, v in sorted(vars.items()) if isinstance(v, str)},
         "minutes": schedule.minutes,
         "step": schedule.step,
         "start": schedule.start.strftime("%H:%M") if schedule.start else None,

@@ -26,7 +26,8 @@ function freshNotes() {
   return {
     schema: SCHEMA, version: VERSION, saved: null,
     kit: { title: data.title, tool: data.toolId, toolLabel: data.tool, place: data.place || null,
-           date: data.date, start: data.start, minutes: data.minutes, groups: data.groups },
+           date: data.date, start: data.start, minutes: data.minutes, groups: data.groups,
+           variables: data.variables },
     blocks: blockSlots.map(([s]) => ({
       id: s.id, title: s.title, planned: { offset: s.start, minutes: s.minutes },
       questions: questionsOf(s), points: [], decisions: [], notes: [], photos: [],
