@@ -760,6 +760,9 @@ def test_notes_saved_with_one_key_loaded_again_and_photos_cleaned(
     assert lists(page)[Q1] == ["Gruppe 1: Medicinhåndtering"]
     serious = [v for v in page.axe() if v.get("impact") in ("serious", "critical")]
     assert serious == [], serious
+    # Capture, photos, saving and loading ask nothing of the network.
+    urls = page.requests()
+    assert urls and all(u.startswith(("file:", "data:", "about:", "blob:")) for u in urls), urls
 
 
 def test_what_happens_in_the_projectors_window_is_logged_in_the_notes(
@@ -808,3 +811,34 @@ def test_a_note_the_referat_could_not_print_is_refused_where_it_is_typed(day: Sc
     typed(page, "2: Godt arbejde – 10 % færre skridt\n")
     assert lists(page) == {"Pointer": ["Gruppe 2: Godt arbejde – 10 % færre skridt"]}
     assert page.text("note-problem") == ""
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("view", ["", "#projektor"])
+def test_screenshots_of_both_views_cut_nothing_off(
+    page: Page, screen: Path, tmp_path: Path, size: tuple[int, int], view: str
+) -> None:
+    """Each view at each size: the block's title and countdown on the screen, no part wider
+    than its column (the capture panel's controls included), the page itself not scrolling."""
+    from PIL import Image
+
+    page.open(screen.as_uri() + view, at(0), size=size)
+    page.press(" ")
+    for _ in range(len(fit_of(page)) - 1):  # the closing block: the agreement table too
+        page.press("ArrowRight")
+    shot = tmp_path / f"skaerm{view.strip('#') or '-moedeleder'}-{size[0]}.png"
+    page.screenshot(shot, size)
+    with Image.open(shot) as image:
+        assert image.size == size
+    seen = page.driver.execute_script(
+        "const inside = (id) => { const r = document.getElementById(id).getBoundingClientRect();"
+        "  return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; };"
+        "const wide = [...document.querySelectorAll('.side, .current, .capture, .capture *')]"
+        "  .filter(e => e.getBoundingClientRect().width > 0 && !e.matches('.visually-hidden'))"
+        "  .filter(e => e.getBoundingClientRect().right > innerWidth + 1"
+        "    || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')"
+        "  .map(e => e.id || e.className || e.tagName);"
+        "return {title: inside('block-title'), countdown: inside('countdown'), wide,"
+        "  page: document.documentElement.scrollHeight <= innerHeight + 1};"
+    )
+    assert seen == {"title": True, "countdown": True, "wide": [], "page": True}, seen
