@@ -178,9 +178,8 @@ def referat_context(
         " · ".join(v for v in (vars.get("kommune"), vars.get("arbejdsplads")) if v) or meeting.place
     )
     publication = library.publications[tool.source.publication] if tool else None
-    source = f"Værktøjet er fra {publication.title}" if publication else ""
-    if publication and publication.publisher:
-        source += f", {publication.publisher}"
+    # The credit in the one form every output prints (Publication.credit).
+    source = f"Værktøjet er fra {publication.credit}" if publication else ""
     return {
         "vars": vars,
         "participants": participants,
@@ -204,7 +203,7 @@ def referat_context(
         "photos": photos,
         "saved": notes.saved,
         "source": source,
-        "footer": f"Referat · {source}" if source else "Referat",
+        "footer": f"Referat · Kilde: {publication.credit}" if publication else "Referat",
     }
 
 
