@@ -281,14 +281,17 @@ def test_fields_that_break_the_schema_are_located_all_at_once(tmp_path: Path) ->
     notes["log"][3]["event"] = "jump"
     notes["followUp"]["date"] = "2027-02-30"
     notes["kit"]["place"] = 5
+    notes["parking"].append({"text": "ESC \u001b[31m rød"})
     refused(
         tmp_path, notes,
         "notes.json: kit.place: must be a text, not a number",
         "notes.json: blocks[1].points[0].group: is 4; give 1 to 3",
         "notes.json: blocks[1].points[1].question: is 9; give 0 to 2",
         "notes.json: blocks[3].points[1].text: has 2,001 characters; at most 2,000",
-        "notes.json: blocks[3].points[5].text: holds control characters or a "
-        "broken character (U+0009)",
+        "notes.json: blocks[3].points[5].text: contains a line break or a tab; a text of the "
+        "notes is one line",
+        "notes.json: parking[2].text: contains the control character U+001B (ESC); a text "
+        "holds none (remove it)",
         "notes.json: agreements[0].hvem: is not a key of the notes schema",
         "notes.json: followUp.date: '2027-02-30' is not a date YYYY-MM-DD",
         "notes.json: log[3].event: is 'jump'; one of start, enter, leave, "

@@ -244,14 +244,17 @@ def missing_glyphs(text: str, font: str = REGULAR) -> list[str]:
     return [c for c in dict.fromkeys(text) if ord(c) not in glyphs and not c.isspace()]
 
 
-def printable_ranges(font: str = REGULAR) -> list[tuple[int, int]]:
-    """The code points `unprintable` lets through in `font`, as inclusive ranges: what a
-    page that takes typed text for a document may let a user type."""
-    register()
+def printable_ranges() -> list[tuple[int, int]]:
+    """The code points `unprintable` lets through in every face of the kit's font, as
+    inclusive ranges: what a page that takes typed text for a document may let one type."""
     ranges: list[tuple[int, int]] = []
-    for point in sorted(pdfmetrics.getFont(font).face.charToGlyph):
+    for point in sorted(drawable()):
         char = chr(point)
-        if char.isspace() or point < 32 or (char >= "\u0590" and _right_to_left(char)):
+        if (
+            char.isspace()
+            or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp")
+            or (char >= "\u0590" and right_to_left(char))
+        ):
             continue
         if ranges and ranges[-1][1] == point - 1:
             ranges[-1] = (ranges[-1][0], point)

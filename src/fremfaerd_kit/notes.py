@@ -315,14 +315,11 @@ class _Check:
         if len(value) > most:
             self.fail(where, f"has {len(value):,} characters; at most {most:,}")
             return None
-        odd = [c for c in dict.fromkeys(value) if unicodedata.category(c) in ("Cc", "Cs")]
-        if odd:
-            shown = ", ".join(f"U+{ord(c):04X}" for c in odd[:5])
-            self.fail(where, f"holds control characters or a broken character ({shown})")
-            return None
-        from .fonts import unprintable
+        from .textcheck import unsafe
 
-        why = unprintable(value)
+        why = unsafe(value)  # the kit's one check of a text: controls, direction, the fonts
+        if why is None and ("\n" in value or "\t" in value):
+            why = "contains a line break or a tab; a text of the notes is one line"
         if why:
             self.fail(where, why)
             return None
