@@ -1,7 +1,7 @@
 """A real headless Chromium (Debian's, through its chromedriver) for the facilitator screen.
 
-Time in the page is the test's: `Date.now` is replaced before the page's script runs
-and kept across reloads in sessionStorage, so a test can move the clock by minutes.
+Time in the page is the test's: `Date.now` is replaced before the page's script runs, in
+every document of the window (across reloads too), so a test can move the clock by minutes.
 """
 
 from __future__ import annotations
@@ -21,13 +21,22 @@ ZONE = "Europe/Copenhagen"
 
 _CLOCK = """
 (() => {
-  let saved = null;
-  try { saved = sessionStorage.getItem("test-now"); } catch (e) { return; }  // about:blank
-  window.__now = saved === null ? %d : Number(saved);
+  window.__now = %d;
   Date.now = () => window.__now;
-  window.__setNow = (ms) => { window.__now = ms; sessionStorage.setItem("test-now", String(ms)); };
+  window.__setNow = (ms) => { window.__now = ms; };
 })();
 """
+"""The page's clock. It is given to each new document as it is made (a reload included)
+by the browser itself: kept in the page's sessionStorage instead, a reload read the value
+before the last write about one time in twenty."""
+
+
+_KEYS = {
+    "ArrowRight": "\ue014", "ArrowLeft": "\ue012", "ArrowUp": "\ue013", "ArrowDown": "\ue015",
+    "PageDown": "\ue00f", "PageUp": "\ue00e", "Escape": "\ue00c", "Enter": "\ue007",
+    "Tab": "\ue004", "Backspace": "\ue003",
+}  # fmt: skip
+"""WebDriver's codes of the named keys (selenium's `Keys`)."""
 
 
 def unavailable() -> str | None:
@@ -47,7 +56,9 @@ class Page:
     def __init__(self, driver: Any) -> None:
         self.driver = driver
 
-    def open(self, path: Path, now_ms: int, size: tuple[int, int] = (1280, 720)) -> None:
+    def open(self, path: Path | str, now_ms: int, size: tuple[int, int] = (1280, 720)) -> None:
+        """Open `path` (a file, or a file's address with a `#fragment`) in this window, with
+        nothing kept from before (its storage cleared) and its clock at `now_ms`."""
         d = self.driver
         d.execute_cdp_cmd("Network.enable", {})
         d.execute_cdp_cmd(
@@ -55,27 +66,53 @@ class Page:
             {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False},
         )
         d.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ZONE})
-        script = d.execute_cdp_cmd(
-            "Page.addScriptToEvaluateOnNewDocument", {"source": _CLOCK % now_ms}
-        )
-        self._clock_script = script["identifier"]
+        self._clock(now_ms)
         d.get("about:blank")
-        d.get(path.as_uri())
+        d.get(path if isinstance(path, str) else path.as_uri())
         d.execute_script("sessionStorage.clear(); localStorage.clear();")
-        d.execute_script("window.__setNow(arguments[0])", now_ms)
         d.refresh()
 
+    def open_window(self, address: str, now_ms: int, size: tuple[int, int] = (1280, 720)) -> str:
+        """A second window on `address` (keeping the storage the first has), its clock at
+        `now_ms`; the window is current afterwards. Returns its handle."""
+        d = self.driver
+        d.switch_to.new_window("window")
+        d.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False},
+        )
+        d.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ZONE})
+        self._clock(now_ms)
+        d.get(address)
+        return str(d.current_window_handle)
+
+    def _clock(self, ms: int) -> None:
+        d = self.driver
+        scripts: dict[str, str] = self.__dict__.setdefault("_scripts", {})
+        handle = d.current_window_handle
+        if handle in scripts:
+            d.execute_cdp_cmd(
+                "Page.removeScriptToEvaluateOnNewDocument", {"identifier": scripts[handle]}
+            )
+        added = d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _CLOCK % ms})
+        scripts[handle] = added["identifier"]
+
     def set_now(self, ms: int) -> None:
-        self.driver.execute_script("window.__setNow(arguments[0])", ms)
+        """Move the clock of the current window's page, and let it draw at once (as when
+        the other window acts, a storage event; its own timer would take up to a second)."""
+        self._clock(ms)
+        self.driver.execute_script(
+            "window.__setNow(arguments[0]);"
+            "window.dispatchEvent(new StorageEvent('storage', {key: null}));",
+            ms,
+        )
 
     def press(self, key: str) -> None:
-        """A key as the facilitator types it, to the page (not to a button)."""
-        self.driver.execute_script(
-            "document.activeElement && document.activeElement.blur();"
-            "document.dispatchEvent("
-            "  new KeyboardEvent('keydown', {key: arguments[0], bubbles: true}));",
-            key,
-        )
+        """A real key press (`" "`, `"k"`, `"ArrowRight"`, `"PageDown"`), to whatever has
+        the focus, as the facilitator's keyboard or clicker sends it."""
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(self.driver).send_keys(_KEYS.get(key, key)).perform()
 
     def click(self, element_id: str) -> None:
         from selenium.webdriver.common.by import By

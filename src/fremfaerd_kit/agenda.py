@@ -107,34 +107,60 @@ def agenda_ics(
     location: str | None = None,
 ) -> bytes:
     """One calendar event for the session, the participants' agenda in its description."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from icalendar import Calendar, Event
-
     if schedule.starts_at is None:
         raise InputError("a calendar event needs --date YYYY-MM-DD and --start HH:MM")
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"unknown time zone {timezone!r}") from None
-    start = schedule.starts_at.replace(tzinfo=zone)
-    end = start + timedelta(minutes=schedule.minutes)
     tool = schedule.tool
     description = render(
         "documents/agenda-event.txt.j2", templates, **context(library, schedule, "participants")
     ).strip()
-    key = f"{tool.id}|{start.isoformat()}|{schedule.minutes}|{tool.meeting.title}"
-    uid = hashlib.sha256(key.encode()).hexdigest()[:32] + "@fremfaerd-kit"
+    return calendar_event(
+        tool.meeting.title,
+        schedule.starts_at,
+        schedule.minutes,
+        description,
+        key=f"{tool.id}|{{start}}|{schedule.minutes}|{tool.meeting.title}",
+        location=location,
+        timezone=timezone,
+        product="kit agenda",
+    )
+
+
+def calendar_event(
+    summary: str,
+    starts_at: datetime,
+    minutes: int,
+    description: str,
+    *,
+    key: str,
+    location: str | None = None,
+    timezone: str = TIMEZONE,
+    product: str,
+) -> bytes:
+    """A calendar (ICS) of one event at `starts_at` (local time in `timezone`), with the
+    zone's full VTIMEZONE. `key` makes its UID (`{start}` is filled with the start), so the
+    same event gives the same file and a calendar recognises it when it is sent again."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from icalendar import Calendar, Event
+
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"unknown time zone {timezone!r}") from None
+    start = starts_at.replace(tzinfo=zone)
+    end = start + timedelta(minutes=minutes)
+    unique = key.replace("{start}", start.isoformat())
+    uid = hashlib.sha256(unique.encode()).hexdigest()[:32] + "@fremfaerd-kit"
 
     calendar = Calendar()
-    calendar.add("prodid", "-//fremfaerd-kit//kit agenda//DA")
+    calendar.add("prodid", f"-//fremfaerd-kit//{product}//DA")
     calendar.add("version", "2.0")
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", _stamp(start))
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", tool.meeting.title)
+    event.add("summary", summary)
     event.add("description", description)
     if location:
         event.add("location", location)

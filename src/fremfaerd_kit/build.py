@@ -71,6 +71,16 @@ class BuiltKit:
     """What the user should know of the build (a record's lines left alone)."""
 
 
+def kit_look(kit: Kit) -> Look:
+    """The kit's branding as the typesetters take it: accent, its tint, logo, footer."""
+    accent = kit.spec.branding.accent
+    return Look(
+        **({"accent": accent, "tint": tint(accent)} if accent else {}),
+        logo=kit.logo(),
+        footer=kit.spec.branding.footer,
+    )
+
+
 def plan_kit(
     kit: Kit, library: Library | None = None, progress: Progress | None = None
 ) -> list[KitFileOut]:
@@ -86,12 +96,7 @@ def plan_kit(
     library = library.retitled({c.id: c.title for c in spec.decks if c.title})
     overrides = kit.templates_folder()
     templates = [overrides] if overrides else []
-    accent = spec.branding.accent
-    look = Look(
-        **({"accent": accent, "tint": tint(accent)} if accent else {}),
-        logo=kit.logo(),
-        footer=spec.branding.footer,
-    )
+    look = kit_look(kit)
     variables = spec.variables_for_templates()
     tool = library.tool(spec.tool)
     schedule = fit(tool, spec.minutes, start=spec.start_time, day=spec.date)
@@ -210,8 +215,9 @@ def plan_kit(
     say("mødelederskærm")
     picks = [(c.id, c.selection) for c in spec.decks]
     screen = facilitator_html(
-        library, schedule, picks, variables=variables, templates=templates, look=look
-    )
+        library, schedule, picks, variables=variables, templates=templates, look=look,
+        groups=spec.groups,
+    )  # fmt: skip
     files.append(KitFileOut("facilitator.html", "screen", screen, 0))
 
     say("index")

@@ -1,5 +1,6 @@
 """The `kit` command: a thin shell over the library. Each command parses, calls, prints."""
 
+import contextlib
 import os
 import signal
 import sys
@@ -848,6 +849,10 @@ def present_command(
     day: DateOption = None,
     decks: DeckOption = None,
     variables: SetOption = None,
+    groups: Annotated[
+        int,
+        typer.Option("--groups", metavar="N", help="Groups the notes are tagged with (1 … N)."),
+    ] = 3,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -860,9 +865,12 @@ def present_command(
 ) -> None:
     """The facilitator screen: one HTML file that runs the agenda on the day."""
     from .decks import Selection
+    from .documents import MAX_GROUPS
     from .present import facilitator_html
     from .schedule import fit
 
+    if not 1 <= groups <= MAX_GROUPS:
+        raise InputError(f"--groups {groups}: give a number from 1 to {MAX_GROUPS}")
     library = _library()
     for deck_id in decks or ():
         library.deck(deck_id)  # an unknown deck is an error before anything is made
@@ -871,7 +879,9 @@ def present_command(
         typer.echo(one_line(f"kit: warning: {warning}"), err=True)
     picks = [(d, Selection()) for d in (decks if decks else library.decks)]
     target = _target(output, f"{tool_id}-moedeleder.html")
-    data = facilitator_html(library, schedule, picks, variables=_variables(variables))
+    data = facilitator_html(
+        library, schedule, picks, variables=_variables(variables), groups=groups
+    )
     _deliver(
         target,
         data,
@@ -1072,6 +1082,73 @@ def _summary(built: Any) -> None:
     _console().print(table)
 
 
+@app.command("referat")
+@reports_errors
+def referat_command(
+    notes_file: Annotated[
+        Path,
+        typer.Argument(metavar="NOTES", help="The notes file the facilitator screen saved."),
+    ],
+    kit_file: Annotated[
+        Path | None,
+        typer.Argument(metavar="KITFILE", help="The kit file: its header, look and content."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="FOLDER",
+            help="Folder to write; default: ./referat-NAME for noter-NAME.json.",
+        ),
+    ] = None,
+) -> None:
+    """The referat of a workshop from its notes: PDF and Word, a participants' version,
+    the agreements as Excel and the next meeting as a calendar event."""
+    from .build import kit_look
+    from .errors import OutputPathError
+    from .kitfile import open_kit
+    from .notes import read_notes
+    from .output import write_all
+    from .referat import check_tool, make_referat
+
+    if kit_file is not None:
+        kit, library = open_kit(kit_file, State.content)
+        overrides = kit.templates_folder()
+        options: dict[str, Any] = {
+            "variables": kit.spec.variables_for_templates(),
+            "templates": [overrides] if overrides else [],
+            "look": kit_look(kit),
+            "paper": kit.spec.paper,
+        }
+    else:
+        library, options = _library(), {}
+    notes = read_notes(notes_file)
+    options.setdefault("variables", dict(notes.meeting.variables))
+    check_tool(library, notes, notes_file)
+    referat = make_referat(library, notes, **options)
+    folder = output or Path("referat-" + notes_file.stem.removeprefix("noter-"))
+    if folder.exists() and not folder.is_dir():
+        raise OutputPathError(f"{folder}: is a file; give a folder to write the referat into")
+    made = not folder.exists()
+    if made:
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise OutputPathError(f"{folder}: cannot make the folder ({exc.strerror})") from None
+    existed = {name for name, _ in referat.files if (folder / name).exists()}
+    try:
+        write_all([(folder / name, data) for name, data in referat.files])
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for name, _ in referat.files:
+        typer.echo(f"{'replaced' if name in existed else 'wrote'} {folder / name}", err=True)
+    typer.echo(f"wrote {len(referat.files)} files to {folder}{os.sep}")
+
+
 @app.command("init")
 @reports_errors
 def init_command(
@@ -1086,6 +1163,14 @@ def init_command(
             help="Also (or only) write a starter workbook for your own cards.",
         ),
     ] = None,
+    notes_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="NOTES",
+            help="Start the kit from a workshop's notes (the facilitator screen's file).",
+        ),
+    ] = None,
 ) -> None:
     """Write a commented starter kit file, or a starter workbook of cards, to edit."""
     from .errors import OutputPathError
@@ -1096,8 +1181,18 @@ def init_command(
         raise typer.BadParameter("give a kit file to write, or --deck FILE.xlsx")
     if deck is not None and deck.suffix.lower() != ".xlsx":
         raise typer.BadParameter(f"{deck}: name the workbook FILE.xlsx", param_hint="--deck")
+    if notes_file is not None and path is None:
+        raise typer.BadParameter("give the kit file to write: kit init NEXT.yaml --from NOTES")
     files: list[tuple[Path, bytes]] = []
-    if path is not None:
+    carried: tuple[str, ...] = ()
+    if path is not None and notes_file is not None:
+        from .carry import next_kit
+        from .notes import read_notes
+
+        made = next_kit(read_notes(notes_file))
+        files.append((path, made.text.encode("utf-8")))
+        carried = made.notes
+    elif path is not None:
         files.append((path, (templates_dir() / "kit" / "starter.yaml").read_bytes()))
     if deck is not None:
         from .readers.xlsxdeck import starter_workbook
@@ -1107,6 +1202,8 @@ def init_command(
         if target.exists() or target.is_symlink():
             raise OutputPathError(f"{target}: already exists; choose another name or remove it")
     write_all(files)
+    for note in carried:
+        typer.echo(f"kit: note: {note}", err=True)
     if path is not None:
         typer.echo(f"wrote {path}; edit it, then: kit build {path}")
     if deck is not None:

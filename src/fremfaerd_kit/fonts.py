@@ -244,6 +244,25 @@ def missing_glyphs(text: str, font: str = REGULAR) -> list[str]:
     return [c for c in dict.fromkeys(text) if ord(c) not in glyphs and not c.isspace()]
 
 
+def printable_ranges() -> list[tuple[int, int]]:
+    """The code points `unprintable` lets through in every face of the kit's font, as
+    inclusive ranges: what a page that takes typed text for a document may let one type."""
+    ranges: list[tuple[int, int]] = []
+    for point in sorted(drawable()):
+        char = chr(point)
+        if (
+            char.isspace()
+            or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp")
+            or (char >= "\u0590" and right_to_left(char))
+        ):
+            continue
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return ranges
+
+
 def width(text: str, font: str, size: float) -> float:
     """Advance width of `text` in points (widths scale with size: measured once per text)."""
     return word_widths(font)[text] * size / 1000

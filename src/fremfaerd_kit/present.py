@@ -27,25 +27,33 @@ from .decks import (
     show_deck,
 )
 from .documents import MAX_SLIDES
-from .fonts import web_font
+from .fonts import printable_ranges, web_font
 from .frontmatter import Look
 from .library import Library
-from .schedule import Schedule, rest
+from .schedule import Schedule, SlotBounds, day_bounds, rest
 from .templating import fill, filler, render
 
 
 def _slot(
-    library: Library, schedule: Schedule, index: int, vars: Mapping[str, str]
+    library: Library,
+    schedule: Schedule,
+    index: int,
+    vars: Mapping[str, str],
+    bounds: SlotBounds,
 ) -> dict[str, Any]:
     slot = schedule.slots[index]
     block = slot.block
+    # The bounds the page keeps when it moves a remainder or gives five minutes more or less.
+    kept = {"least": bounds.least, "most": bounds.most, "ceiling": bounds.ceiling}
     if block is None:
-        return {"title": None, "minutes": slot.minutes, "start": slot.start}
+        return {"title": None, "minutes": slot.minutes, "start": slot.start, **kept}
     tool = schedule.tool
     out: dict[str, Any] = {
+        "id": block.id,
         "title": fill(block.title, vars) + (" *" if tool.agenda.marked(block) else ""),
         "minutes": slot.minutes,
         "start": slot.start,
+        **kept,
         "facilitatorOnly": block.facilitator_only,
         "notes": [fill(n, vars) for n in block.notes],
         "questions": [fill(q, vars) for q in block.questions],
@@ -104,11 +112,16 @@ def _deck(shown: ShownDeck) -> dict[str, Any]:
     }
 
 
+GROUPS = 3
+"""Groups a meeting has where no kit file says (the kit file's own default)."""
+
+
 def facilitator_data(
     library: Library,
     schedule: Schedule,
     decks: Sequence[tuple[str, Selection]] = (),
     variables: Mapping[str, str] | None = None,
+    groups: int = GROUPS,
 ) -> dict[str, Any]:
     """Everything the page shows and looks up, as plain data (it is embedded as JSON)."""
     vars = dict(variables or {})
@@ -116,9 +129,13 @@ def facilitator_data(
     fits = [rest(schedule, i) for i in range(len(schedule.slots))]
     return {
         "title": vars.get("titel") or tool.meeting.title,
+        "toolId": tool.id,
+        "groups": groups,
         "tool": tool.label,
         "toolTitle": tool.title,
         "place": " · ".join(v for v in (vars.get("kommune"), vars.get("arbejdsplads")) if v),
+        # Kept in the notes, so that the referat and the next kit know the meeting's own.
+        "variables": {k: v for k, v in sorted(vars.items()) if isinstance(v, str)},
         "minutes": schedule.minutes,
         "step": schedule.step,
         "start": schedule.start.strftime("%H:%M") if schedule.start else None,
@@ -126,7 +143,10 @@ def facilitator_data(
         "closing": fill(tool.meeting.closing_question, vars)
         if tool.meeting.closing_question
         else None,
-        "slots": [_slot(library, schedule, i, vars) for i in range(len(schedule.slots))],
+        "slots": [
+            _slot(library, schedule, i, vars, bounds)
+            for i, bounds in enumerate(day_bounds(schedule))
+        ],
         "rest": [
             {"least": r.least, "step": r.step, "lengths": [list(row) for row in r.lengths]}
             for r in fits
@@ -139,6 +159,8 @@ def facilitator_data(
             if len(library.deck(deck_id).cards) <= MAX_SLIDES
         ],
         "credit": library.publications[tool.source.publication].credit,
+        # What a typed note may hold: the characters the referat's font prints.
+        "printable": printable_ranges(),
     }
 
 
@@ -161,9 +183,10 @@ def facilitator_html(
     variables: Mapping[str, str] | None = None,
     templates: Iterable[Path] = (),
     look: Look | None = None,
+    groups: int = GROUPS,
 ) -> bytes:
-    """The facilitator screen as one HTML file."""
-    data = facilitator_data(library, schedule, decks, variables)
+    """The facilitator screen as one HTML file (`groups`: the numbers notes are tagged with)."""
+    data = facilitator_data(library, schedule, decks, variables, groups)
     look = look or Look()
     page = render(
         "present/facilitator.html.j2",

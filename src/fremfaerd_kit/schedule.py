@@ -290,6 +290,27 @@ MAX_MINUTES = 24 * 60
 """The longest session, on the command line as in a kit file."""
 
 
+def _can_break(tool: Tool) -> bool:
+    blocks = tool.agenda.blocks
+    return len(blocks) > 1 and any(not b.facilitator_only for b in blocks[1:])
+
+
+def _work(tool: Tool, total: int, step: int, with_break: bool | None) -> int:
+    """The minutes of a `total`-minute session that go to the blocks (the rest: the break)."""
+    agenda = tool.agenda
+    pause = ceil(agenda.break_minutes / step) * step
+    threshold = agenda.break_after_minutes
+    if with_break is False or not _can_break(tool):
+        return total
+    if with_break is True:
+        return total - pause
+    if threshold is not None and total > threshold:
+        # The break grows to its full length over the first minutes past the threshold,
+        # so the blocks never get shorter when the session gets longer.
+        return max(threshold - threshold % step, total - pause)
+    return total
+
+
 def fit(
     tool: Tool,
     minutes: int | None = None,
@@ -322,22 +343,9 @@ def fit(
     bounds = _bounds(tool, step)
     least = sum(b.least for b in bounds) * step
     most = None if any(b.most is None for b in bounds) else sum(b.most or 0 for b in bounds) * step
-    pause = ceil(agenda.break_minutes / step) * step
-    threshold = agenda.break_after_minutes
-    can_break = len(agenda.blocks) > 1 and any(not b.facilitator_only for b in agenda.blocks[1:])
-
-    if with_break is False or not can_break:
-        work = total
-    elif with_break is True:
-        work = total - pause
-    elif threshold is not None and total > threshold:
-        # The break grows to its full length over the first minutes past the threshold,
-        # so the blocks never get shorter when the session gets longer.
-        work = max(threshold - threshold % step, total - pause)
-    else:
-        work = total
-    if with_break is True and not can_break:
+    if with_break is True and not _can_break(tool):
         raise ScheduleError(f"{tool.id}: the agenda has no place for a break")
+    work = _work(tool, total, step, with_break)
     extra = total - work
     if work < least or (most is not None and work > most):
         low = least + extra if with_break is True else least
@@ -380,6 +388,10 @@ class Rest:
     proportion, minimums, maximums, fixed blocks, twins, the step), and a break still to
     come keeps its length. `lengths[i]` is the minutes of each slot when `least + i·step`
     minutes are left.
+
+    Running early, the rest stretches only so far: no block gets more than its ceiling
+    (`ceilings`), so a group far ahead is offered an early end rather than a closing block
+    of an hour. The table stops where every block of the rest is at its ceiling.
     """
 
     index: int
@@ -392,12 +404,75 @@ class Rest:
         return self.least + (len(self.lengths) - 1) * self.step
 
 
+def _longest(schedule: Schedule) -> int:
+    """The session length whose shares are the blocks' ceilings on the day: the longest the
+    tool recommends (twice its own length where it names none), or the session if longer."""
+    tool = schedule.tool
+    duration = tool.duration
+    longest = duration.max_minutes if duration is not None else 2 * tool.agenda.minutes
+    return max(schedule.minutes, longest - longest % schedule.step)
+
+
+def _day_bounds(schedule: Schedule) -> list[_Bounds]:
+    """The blocks' bounds on the day: their own, and at most their ceiling.
+
+    A block's ceiling is its exact proportional share at the tool's longest recommended
+    length, rounded up to a whole step. It is never below its share at the session's own
+    length (a longer session never gives a block less), so the fit of the whole session is
+    the same with the ceilings as without them."""
+    step = schedule.step
+    bounds = _bounds(schedule.tool, step)
+    # The break as the tool places it at its longest; never less than the session's blocks.
+    work = max(
+        _work(schedule.tool, _longest(schedule), step, None),
+        sum(slot.minutes for slot in schedule.slots if not slot.is_break),
+    )
+    shares = _Shares(bounds)
+    top = shares.sums[-1]
+    if shares.tail_slope == 0 and work // step >= top:  # every block has a most, and is at it
+        exact = shares.at(shares.points[-1])
+    else:
+        exact = shares(work // step)
+    out = []
+    for b, share in zip(bounds, exact, strict=True):
+        ceiling = max(b.least, ceil(share))
+        most = ceiling if b.most is None else min(b.most, ceiling)
+        out.append(_Bounds(b.own, b.least, most, b.kind))
+    return out
+
+
+@dataclass(frozen=True)
+class SlotBounds:
+    """What a slot may be on the day, in minutes: its least, its own most (None: no most),
+    and its ceiling, the most that fitting the rest again gives it (a break: its length)."""
+
+    least: int
+    most: int | None
+    ceiling: int
+
+
+def day_bounds(schedule: Schedule) -> tuple[SlotBounds, ...]:
+    """The bounds of every slot of `schedule` on the day (see `Rest`)."""
+    step = schedule.step
+    own = iter(_bounds(schedule.tool, step))
+    day = iter(_day_bounds(schedule))
+    out = []
+    for slot in schedule.slots:
+        if slot.is_break:
+            out.append(SlotBounds(slot.minutes, slot.minutes, slot.minutes))
+            continue
+        b, d = next(own), next(day)
+        most = None if b.most is None else b.most * step
+        out.append(SlotBounds(b.least * step, most, (d.most or 0) * step))
+    return tuple(out)
+
+
 def _rest_parts(schedule: Schedule, index: int) -> tuple[list[_Bounds], list[int | None], int]:
-    """The bounds of the blocks from slot `index` on, the slots' layout (a block's place
-    among them, None for the break) and the minutes of a break still to come."""
+    """The day's bounds of the blocks from slot `index` on, the slots' layout (a block's
+    place among them, None for the break) and the minutes of a break still to come."""
     if not 0 <= index < len(schedule.slots):
         raise ScheduleError(f"slot {index}: the agenda has {len(schedule.slots)} slots")
-    bounds = _bounds(schedule.tool, schedule.step)
+    bounds = _day_bounds(schedule)
     first = sum(1 for slot in schedule.slots[:index] if not slot.is_break)
     layout: list[int | None] = []
     pause = 0
@@ -425,7 +500,8 @@ def _range(bounds: list[_Bounds], step: int, pause: int, longest: int) -> tuple[
 
 
 def rest(schedule: Schedule, index: int) -> Rest:
-    """Every fit of the slots from `index` on, up to the session's own length."""
+    """Every fit of the slots from `index` on, up to the session's own length or until
+    every block is at its ceiling."""
     bounds, layout, pause = _rest_parts(schedule, index)
     step = schedule.step
     least, most = _range(bounds, step, pause, schedule.minutes)
@@ -437,7 +513,8 @@ def rest(schedule: Schedule, index: int) -> Rest:
 
 
 def refit(schedule: Schedule, index: int, minutes: int) -> tuple[int, ...]:
-    """The minutes of each slot from `index` on when `minutes` are left at its start."""
+    """The minutes of each slot from `index` on when `minutes` are left at its start
+    (within the day's ceilings, like `rest`)."""
     bounds, layout, pause = _rest_parts(schedule, index)
     step = schedule.step
     least, most = _range(bounds, step, pause, MAX_MINUTES)
