@@ -360,7 +360,7 @@ def test_a_kit_file_titles_a_deck_from_a_spreadsheet(tmp_path: Path):
 def test_a_kit_file_does_not_retitle_a_publications_deck(tmp_path: Path):
     path = kit_file(tmp_path, "  - id: dialogkort\n    title: Vores kort\n")
     before = sorted(p.name for p in tmp_path.iterdir())
-    result = run_kit("build", str(path), "-q")
+    result = run_kit("build", str(path), "-q", cwd=tmp_path)
     assert result.returncode == 2
     assert (
         f"{path}:6:5: decks[0].title: deck `dialogkort` has its own title (the kit file "
