@@ -121,6 +121,23 @@ def zip_time() -> tuple[int, int, int, int, int, int]:
     return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
 
 
+def redated_zip(package: bytes) -> bytes:
+    """An Office file (a ZIP) with every part dated `zip_time()`, so the same document gives
+    the same bytes: python-docx and openpyxl stamp each part with the time it is written."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=zip_time())
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
 def check_target(path: Path) -> None:
     """Fail early, before any work, if `path` cannot be a file we write."""
     if "\0" in str(path):

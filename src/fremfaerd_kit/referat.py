@@ -26,7 +26,7 @@ from .errors import ContentError, Location, Problem
 from .frontmatter import Look
 from .library import Library
 from .notes import Block, LogEntry, Notes, runs
-from .output import zip_time
+from .output import redated_zip, zip_time
 from .templating import render
 
 FILES = {
@@ -382,21 +382,7 @@ def _with_pictures(word: bytes, photos: Sequence[tuple[str, bytes, str]]) -> byt
             doc.add_paragraph(caption)
     out = io.BytesIO()
     doc.save(out)
-    return _same_dates(out.getvalue())
-
-
-def _same_dates(package: bytes) -> bytes:
-    """An Office file (a ZIP) with every part dated alike, so the same referat gives the same
-    bytes: python-docx and openpyxl stamp each part with the time it is written."""
-    source = zipfile.ZipFile(io.BytesIO(package))
-    out = io.BytesIO()
-    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=zip_time())
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return redated_zip(out.getvalue())
 
 
 # --- the agreements and the next meeting ---------------------------------------------------------
@@ -436,7 +422,7 @@ def agreements_xlsx(notes: Notes) -> bytes:
 
     out = io.BytesIO()
     ExcelWriter(book, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)).save()
-    return _same_dates(out.getvalue())
+    return redated_zip(out.getvalue())
 
 
 def follow_up_ics(notes: Notes) -> bytes:

@@ -11,7 +11,6 @@ cells, so a worksheet can be filled in on screen.
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from markdown_it.tree import SyntaxTreeNode
 from ..colours import text_on
 from ..frontmatter import Look
 from ..markdown import band_colour, parse, writing_lines
-from ..output import zip_time
+from ..output import redated_zip, zip_time
 from ..presets import paper
 from .pdf import check_glyphs
 
@@ -65,21 +64,7 @@ def markdown_docx(
         writer.block(node)
     out = io.BytesIO()
     doc.save(out)
-    return _reproducible(out.getvalue())
-
-
-def _reproducible(docx: bytes) -> bytes:
-    """The same DOCX with every part dated alike, so the same document gives the same bytes
-    (python-docx stamps each part of the ZIP with the time it was written)."""
-    source = zipfile.ZipFile(io.BytesIO(docx))
-    out = io.BytesIO()
-    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=zip_time())
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return redated_zip(out.getvalue())
 
 
 def _lang(element: Any) -> None:
